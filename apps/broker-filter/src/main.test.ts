@@ -1,0 +1,28 @@
+import { fileURLToPath } from 'node:url';
+import { startAppProcess, type AppProcess } from '@knative-ts/runtime/testing';
+
+// Runs the built app, as a container would: `node dist/main.js`.
+const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+describe('main', () => {
+  let app: AppProcess;
+
+  beforeAll(async () => {
+    app = await startAppProcess(main, { LOG_LEVEL: 'info' });
+  }, 15_000);
+  afterAll(() => app?.stop('SIGKILL'));
+
+  it.each([
+    ['/healthz', ''],
+    ['/readyz', ''],
+    ['/metrics', 'process_cpu_seconds_total'],
+  ])('answers GET %s with 200', async (path, fragment) => {
+    const res = await fetch(`http://127.0.0.1:${app.port}${path}`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain(fragment);
+  });
+
+  it('exits 0 within 5 s of SIGTERM', async () => {
+    expect(await app.stop('SIGTERM', 5_000)).toBe(0);
+  }, 10_000);
+});

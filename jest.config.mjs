@@ -1,0 +1,22 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+// Directories that may hold a jest project; only those with a jest.config.mjs count, so a
+// workspace that has no tests yet (or is still being written) does not break the run.
+const candidates = [
+  ...['packages', 'apps'].flatMap((parent) =>
+    existsSync(join(root, parent))
+      ? readdirSync(join(root, parent)).map((child) => join(parent, child))
+      : [],
+  ),
+  'test/integration',
+];
+
+export default {
+  projects: candidates
+    .filter((dir) => existsSync(join(root, dir, 'jest.config.mjs')))
+    .map((dir) => `<rootDir>/${dir}`),
+};

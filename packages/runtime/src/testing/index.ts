@@ -1,0 +1,5 @@
+export {
+  startAppProcess,
+  type AppProcess,
+  type StartAppProcessOptions,
+} from './start-app-process.js';

@@ -1,0 +1,2 @@
+export * from './api-groups.js';
+export type * from './duck.js';

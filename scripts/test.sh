@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The project's test command (npm test): makes sure the local control plane is up,
+# builds, typechecks and lints every workspace through turbo, then runs every Jest
+# project (unit tests of each package and app, app start-up tests, integration tests
+# against the real servers) in one run and prints the totals.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/ensure-node-deps.sh
+
+echo "[test] 1/3 local control plane"
+bash test/cluster/up.sh
+# shellcheck source=/dev/null
+source .local/env
+
+echo "[test] 2/3 build, typecheck, lint"
+npx turbo run build typecheck lint --output-logs=errors-only
+npx prettier --check . --log-level warn
+
+echo "[test] 3/3 jest: unit, app start-up and integration tests"
+mkdir -p .local
+status=0
+NODE_OPTIONS=--experimental-vm-modules npx jest --json --outputFile=.local/test-results.json "$@" || status=$?
+node scripts/test-summary.mjs .local/test-results.json
+exit "$status"

@@ -1,0 +1,99 @@
+# shellcheck shell=bash
+# Shared settings and helpers for the local control plane scripts (up.sh, down.sh).
+# Everything runs as plain processes on loopback; state lives in .local/ of the repo,
+# and what is slow to build or download is cached per version under $CLUSTER_CACHE.
+
+CLUSTER_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_ROOT=$(cd "$CLUSTER_DIR/../.." && pwd)
+LOCAL_DIR="$REPO_ROOT/.local"
+STATE_DIR="$LOCAL_DIR/cluster"
+PKI_DIR="$LOCAL_DIR/pki"
+BIN_DIR="$LOCAL_DIR/bin"
+CLUSTER_CACHE="${KNATIVE_TS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/knative-ts}"
+
+# Ports are chosen away from each server's default so a developer's own etcd, Kafka or
+# Redis on the same machine does not collide with ours.
+ETCD_PORT="${ETCD_PORT:-12379}"
+ETCD_PEER_PORT="${ETCD_PEER_PORT:-12380}"
+APISERVER_PORT="${APISERVER_PORT:-16443}"
+KCM_PORT="${KCM_PORT:-20257}"
+KAFKA_PORT="${KAFKA_PORT:-19092}"
+KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}"
+NATS_PORT="${NATS_PORT:-14222}"
+NATS_MONITOR_PORT="${NATS_MONITOR_PORT:-18222}"
+REDIS_PORT="${REDIS_PORT:-16379}"
+
+# Servers in start order; down.sh stops them in reverse.
+COMPONENTS=(etcd kube-apiserver kube-controller-manager kafka nats redis)
+
+T0=$(date +%s)
+step() { printf '[cluster %4ss] %s\n' "$(($(date +%s) - T0))" "$*"; }
+fail() {
+  printf '[cluster] ERROR: %s\n' "$1" >&2
+  [ -n "${2:-}" ] && printf '[cluster] next step: %s\n' "$2" >&2
+  exit 1
+}
+
+# require_cmd NAME HOW-TO-GET-IT
+require_cmd() {
+  command -v "$1" >/dev/null 2>&1 || fail "'$1' is not installed." "$2"
+}
+
+pid_file() { echo "$STATE_DIR/$1/pid"; }
+log_file() { echo "$STATE_DIR/$1/log"; }
+
+# is_running NAME: true when the recorded pid is alive and is still the process we
+# started (its executable or command line contains the marker we recorded), so a
+# recycled pid never makes us report or kill a stranger. The executable is checked
+# too because some servers (Redis) rewrite their command line once started.
+is_running() {
+  local pidf pid want
+  pidf=$(pid_file "$1")
+  [ -f "$pidf" ] || return 1
+  read -r pid want <"$pidf"
+  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
+  local exe cmdline
+  exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || exe=""
+  cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  [[ "$exe" == *"$want"* || "$cmdline" == *"$want"* ]]
+}
+
+# start_process NAME MARKER CMD...: runs CMD detached in its own session, logging to
+# .local/cluster/NAME/log; MARKER is a string of its command line used by is_running.
+start_process() {
+  local name=$1 marker=$2
+  shift 2
+  mkdir -p "$STATE_DIR/$name"
+  setsid nohup "$@" >"$(log_file "$name")" 2>&1 </dev/null &
+  echo "$! $marker" >"$(pid_file "$name")"
+}
+
+# wait_until NAME TIMEOUT_SECONDS CHECK...: polls CHECK until it succeeds; on timeout
+# shows the tail of the server's log so the cause is on screen.
+wait_until() {
+  local name=$1 timeout=$2 waited=0
+  shift 2
+  until "$@" >/dev/null 2>&1; do
+    if ! is_running "$name"; then
+      tail -n 20 "$(log_file "$name")" >&2
+      fail "$name exited during start-up (log: $(log_file "$name"))." "read the log above; 'npm run cluster:down' then 'npm run cluster:up' retries."
+    fi
+    if [ "$waited" -ge "$timeout" ]; then
+      tail -n 20 "$(log_file "$name")" >&2
+      fail "$name did not become ready within ${timeout}s (log: $(log_file "$name"))." "read the log above; 'npm run cluster:down' then 'npm run cluster:up' retries."
+    fi
+    sleep 1
+    waited=$((waited + 1))
+  done
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+rss_mib() {
+  local pid
+  read -r pid _ <"$(pid_file "$1")"
+  awk '/^VmRSS/ {printf "%d MiB", $2 / 1024}' "/proc/$pid/status" 2>/dev/null
+}
+
+# content_hash FILE...: a short key for a cache entry built from these inputs.
+content_hash() { cat "$@" | sha256sum | cut -c1-16; }
