@@ -12,9 +12,8 @@ bash test/cluster/up.sh
 # shellcheck source=/dev/null
 source .local/env
 
-echo "[test] 2/3 build, typecheck, lint"
-npx turbo run build typecheck lint --output-logs=errors-only
-npx prettier --check . --log-level warn
+echo "[test] 2/3 build, typecheck, lint, format check"
+npx turbo run build typecheck lint format:check --output-logs=errors-only
 
 echo "[test] 3/3 jest: unit, app start-up and integration tests"
 mkdir -p .local
