@@ -62,9 +62,10 @@ ensure_kafka_libs() {
     step "kafka: cached ($out)"
   else
     step "kafka: resolving the broker's jars from Maven Central (first time only; ~30 s)"
-    (cd "$CLUSTER_DIR/kafka" && mvn -B -q -Dstyle.color=never dependency:copy-dependencies \
-      -DincludeScope=runtime -DoutputDirectory="$out/libs") ||
-      fail "Maven could not resolve Kafka's jars." "check 'mvn -v' and that Maven Central is reachable, then rerun."
+    mkdir -p "$out"
+    (cd "$CLUSTER_DIR/kafka" && mvn -B -q dependency:copy-dependencies \
+      -DincludeScope=runtime -DoutputDirectory="$out/libs" >"$out/mvn.log" 2>&1) ||
+      { tail -n 30 "$out/mvn.log" >&2; fail "Maven could not resolve Kafka's jars (log: $out/mvn.log)." "check 'mvn -v' and that Maven Central is reachable, then rerun."; }
     touch "$out/.complete"
   fi
   KAFKA_LIBS="$out/libs"
