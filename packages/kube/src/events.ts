@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+import type { EventInput, KubeObject } from './types.js';
+
+/** Builds a core/v1 Event about `input.involvedObject`, as client-go's recorder does. */
+export function buildEvent(input: EventInput, now: Date): KubeObject {
+  const { involvedObject: obj, type, reason, message, component } = input;
+  const namespace = obj.metadata.namespace ?? 'default';
+  const name = obj.metadata.name ?? 'unnamed';
+  const timestamp = now.toISOString().replace(/\.\d+Z$/, 'Z');
+  const event = {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: {
+      // client-go names events <object>.<unix nanos in hex>; the suffix avoids collisions.
+      name: `${name}.${(now.getTime() * 1e6).toString(16)}${randomBytes(2).toString('hex')}`,
+      namespace,
+    },
+    involvedObject: {
+      apiVersion: obj.apiVersion,
+      kind: obj.kind,
+      name,
+      namespace: obj.metadata.namespace,
+      uid: obj.metadata.uid,
+      resourceVersion: obj.metadata.resourceVersion,
+    },
+    type,
+    reason,
+    // The API server rejects messages over 1 KiB; keep the start, which names the cause.
+    message: message.length > 1024 ? `${message.slice(0, 1021)}...` : message,
+    source: { component },
+    firstTimestamp: timestamp,
+    lastTimestamp: timestamp,
+    count: 1,
+  };
+  return event as KubeObject;
+}

@@ -1,0 +1,1 @@
+export { FakeClock, flush } from './fake-clock.js';
