@@ -1,0 +1,83 @@
+/**
+ * @knative-ts/delivery — the data plane's delivery engine, shared by every dispatcher,
+ * broker-filter and the adapters.
+ *
+ * Event model: a plain object `CloudEvent { attributes: Record<string, string>; data?: Uint8Array }`.
+ * Attributes hold each value's canonical string form (what binary mode carries), data the
+ * exact bytes received; nothing is invented (no default `id` or `time`) and nothing is
+ * re-encoded, so an event leaves as it arrived.
+ *
+ * Receive: `parseHttpEvent({ headers, body })` reads binary or structured (JSON) mode
+ * strictly and throws `BindingError` with `status` (400, or 415 for a non-JSON structured
+ * format) and a stable `reason`; batched mode is answered 400 like Knative.
+ * Send: `serializeHttpEvent(event, 'binary' | 'json')`.
+ *
+ * Deliver: compile each DeliverySpec once with `compileDelivery(spec)`, then
+ * `sender.dispatch(event, { subscriber, reply, deadLetterSink, config, headers, namespace })`
+ * runs subscriber → reply → dead-letter sink with retries, backoff, Retry-After, timeouts
+ * and Knative's error extensions; `sender.send` is the single-destination primitive.
+ * Every HTTP attempt is reported as a `DeliveryOutcome` to the one injected observer.
+ *
+ * Local mode: `new UndiciTransport({ resolve: new LocalResolver({ kube }).resolve })`.
+ */
+export { BindingError, BindingReason, DeliveryError, DeliveryErrorCode } from './errors.js';
+export {
+  eventKey,
+  KnativeErrorExtension,
+  REQUIRED_ATTRIBUTES,
+  SPEC_VERSION,
+  withAttributes,
+  type CloudEvent,
+} from './event.js';
+export { isRfc3339, validateAttributes } from './binding/attributes.js';
+export type { HeaderMap } from './binding/binary.js';
+export { decodeHeaderValue, encodeHeaderValue } from './binding/header-value.js';
+export {
+  carriesEvent,
+  parseHttpEvent,
+  serializeHttpEvent,
+  type EventFormat,
+  type HttpMessage,
+} from './binding/http.js';
+export { contentModeOf, type ContentMode } from './binding/media-type.js';
+export { STRUCTURED_CONTENT_TYPE } from './binding/structured.js';
+export {
+  deadLetterEvent,
+  errorData,
+  NO_RESPONSE_CODE,
+  type DeliveryFailure,
+} from './sender/dead-letter.js';
+export { KN_NAMESPACE_HEADER, passThroughHeaders } from './sender/headers.js';
+export type { DeliveryObserver, DeliveryOutcome, DeliveryRole } from './sender/outcome.js';
+export { MALFORMED_REPLY_STATUS, readReply, type ReplyReading } from './sender/reply.js';
+export { parseHttpDate, parseRetryAfter } from './sender/retry-after.js';
+export {
+  backoffMs,
+  compileDelivery,
+  NO_RETRIES,
+  retryDelayMs,
+  type DeliveryConfig,
+  type FailedResponse,
+} from './sender/retry-policy.js';
+export { isRetryableStatus, isSuccessStatus } from './sender/retryable.js';
+export {
+  Sender,
+  type DispatchRequest,
+  type DispatchResult,
+  type SenderOptions,
+  type SendOptions,
+  type SendResult,
+} from './sender/sender.js';
+export {
+  UndiciTransport,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpTransport,
+  type UndiciTransportOptions,
+} from './sender/transport.js';
+export {
+  LocalResolver,
+  type LocalResolverOptions,
+  type ResolvedTarget,
+  type ResolveTarget,
+} from './local-resolver.js';

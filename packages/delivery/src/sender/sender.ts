@@ -1,0 +1,233 @@
+/**
+ * The delivery engine. `send` delivers one event to one URL with retries; `dispatch` is
+ * Knative's full subscriber leg (eventing `event_dispatcher.go send`): subscriber (with
+ * `Prefer: reply`) → reply URL for a reply event → dead-letter sink with the ORIGINAL
+ * event when either fails. Every attempt is reported to the observer.
+ */
+import { single, type HeaderMap } from '../binding/binary.js';
+import { serializeHttpEvent } from '../binding/http.js';
+import { DeliveryError, DeliveryErrorCode } from '../errors.js';
+import { eventKey, type CloudEvent } from '../event.js';
+import { deadLetterEvent, type DeliveryFailure } from './dead-letter.js';
+import { KN_NAMESPACE_HEADER, passThroughHeaders } from './headers.js';
+import type { DeliveryObserver, DeliveryOutcome, DeliveryRole } from './outcome.js';
+import { MALFORMED_REPLY_STATUS, readReply } from './reply.js';
+import { retryDelayMs, type DeliveryConfig } from './retry-policy.js';
+import { isRetryableStatus, isSuccessStatus } from './retryable.js';
+import { UndiciTransport, type HttpResponse, type HttpTransport } from './transport.js';
+
+export interface SenderOptions {
+  /** Defaults to an UndiciTransport owned (and closed) by the sender. */
+  transport?: HttpTransport;
+  observer?: DeliveryObserver;
+  /** Injected for tests: waits between retries. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Injected for tests: epoch milliseconds, for durations and Retry-After dates. */
+  now?: () => number;
+}
+
+/** One destination, one role. */
+export interface SendOptions {
+  config: DeliveryConfig;
+  role?: DeliveryRole;
+  /** Extra request headers, already filtered (see passThroughHeaders). */
+  headers?: Record<string, string>;
+}
+
+export type SendResult =
+  | { ok: true; status: number; headers: HttpResponse['headers']; reply?: CloudEvent }
+  | { ok: false; failure: DeliveryFailure; error: DeliveryError };
+
+/** A subscriber delivery as a channel or trigger describes it. */
+export interface DispatchRequest {
+  subscriber: string;
+  reply?: string;
+  deadLetterSink?: string;
+  config: DeliveryConfig;
+  /** Headers of the incoming request; only the pass-through set is forwarded. */
+  headers?: HeaderMap;
+  /** Namespace of the Subscription/Trigger, sent as `Kn-Namespace`. */
+  namespace?: string;
+}
+
+export interface DispatchResult {
+  /** Delivered (and any reply forwarded), or dead-lettered: the event is done. */
+  ok: boolean;
+  deadLettered: boolean;
+  /** The subscriber's final status (undefined without a response). */
+  status?: number;
+  /** What failed, when !ok or deadLettered. */
+  error?: DeliveryError;
+  /** The reply event, when the subscriber sent one. */
+  reply?: CloudEvent;
+}
+
+type Attempt = { response: HttpResponse; reply?: CloudEvent } | { failure: Failed };
+type Failed = { status?: number; body: Uint8Array; error: DeliveryError; retryAfter?: string };
+
+const utf8 = new TextEncoder();
+
+/** Sends events with retries, replies and dead letters. One per process is enough. */
+export class Sender {
+  private readonly transport: HttpTransport;
+  private readonly ownsTransport: boolean;
+  private readonly observer: DeliveryObserver | undefined;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+
+  constructor(options: SenderOptions = {}) {
+    this.ownsTransport = options.transport === undefined;
+    this.transport = options.transport ?? new UndiciTransport();
+    this.observer = options.observer;
+    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Deliver to one URL, retrying retryable failures; total attempts = retry + 1. */
+  async send(event: CloudEvent, url: string, options: SendOptions): Promise<SendResult> {
+    const { config, role = 'subscriber' } = options;
+    const payload = serializeHttpEvent(event, config.format);
+    const headers = { ...options.headers, ...payload.headers };
+    // Only subscribers are asked for replies (data-plane-spec E.34).
+    if (role === 'subscriber') headers['prefer'] = 'reply';
+    const maxAttempts = config.retry + 1;
+    for (let attempt = 1; ; attempt++) {
+      const started = this.now();
+      const result = await this.attempt(url, headers, payload.body, config, role);
+      const base = { event, role, url, attempt, maxAttempts, started };
+      if ('response' in result) {
+        this.emit(base, result.response.status);
+        const { status, headers: resHeaders } = result.response;
+        return {
+          ok: true,
+          status,
+          headers: resHeaders,
+          ...(result.reply && { reply: result.reply }),
+        };
+      }
+      const { failure } = result;
+      const willRetry = attempt < maxAttempts && isRetryableStatus(failure.status);
+      const delay = willRetry ? retryDelayMs(config, attempt, failure, this.now()) : undefined;
+      this.emit(base, failure.status, failure.error, delay);
+      if (!willRetry) {
+        const { status, body, error } = failure;
+        return { ok: false, error, failure: { destination: url, status, body } };
+      }
+      if (delay !== undefined && delay > 0) await this.sleep(delay);
+    }
+  }
+
+  /** Subscriber → reply → dead-letter sink, as Knative's dispatcher does. */
+  async dispatch(event: CloudEvent, req: DispatchRequest): Promise<DispatchResult> {
+    const base = passThroughHeaders(req.headers);
+    if (req.namespace !== undefined) base[KN_NAMESPACE_HEADER] = req.namespace;
+    const sent = await this.send(event, req.subscriber, { config: req.config, headers: base });
+    if (!sent.ok) return this.deadLetter(event, req, sent.failure, sent.error, base);
+    const done: DispatchResult = { ok: true, deadLettered: false, status: sent.status };
+    // Without a reply destination a reply is discarded: the delivery is complete.
+    if (sent.reply === undefined) return done;
+    done.reply = sent.reply;
+    if (req.reply === undefined) return done;
+    const replyHeaders = passThroughHeaders(sent.headers);
+    if (req.namespace !== undefined) replyHeaders[KN_NAMESPACE_HEADER] = req.namespace;
+    const forwarded = await this.send(sent.reply, req.reply, {
+      config: req.config,
+      role: 'reply',
+      headers: replyHeaders,
+    });
+    if (forwarded.ok) return done;
+    const dl = await this.deadLetter(event, req, forwarded.failure, forwarded.error, replyHeaders);
+    return { ...dl, status: sent.status, reply: sent.reply };
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsTransport) await this.transport.close();
+  }
+
+  private async deadLetter(
+    original: CloudEvent,
+    req: DispatchRequest,
+    failure: DeliveryFailure,
+    error: DeliveryError,
+    headers: Record<string, string>,
+  ): Promise<DispatchResult> {
+    const status = failure.status;
+    if (req.deadLetterSink === undefined) return { ok: false, deadLettered: false, status, error };
+    const dlq = await this.send(deadLetterEvent(original, failure), req.deadLetterSink, {
+      config: req.config,
+      role: 'deadletter',
+      headers,
+    });
+    if (dlq.ok) return { ok: true, deadLettered: true, status, error };
+    return { ok: false, deadLettered: false, status, error: dlq.error };
+  }
+
+  private async attempt(
+    url: string,
+    headers: Record<string, string>,
+    body: Uint8Array,
+    config: DeliveryConfig,
+    role: DeliveryRole,
+  ): Promise<Attempt> {
+    let response: HttpResponse;
+    try {
+      response = await this.transport.post({ url, headers, body, timeoutMs: config.timeoutMs });
+    } catch (err) {
+      if (!(err instanceof DeliveryError)) throw err;
+      // Knative's DLS data for a transport failure is this text (event_dispatcher.go).
+      return { failure: { body: utf8.encode(`dispatch error: ${err.message}`), error: err } };
+    }
+    const { status } = response;
+    if (!isSuccessStatus(status)) {
+      const error = new DeliveryError(DeliveryErrorCode.HttpStatus, `${url} answered ${status}`, {
+        url,
+        status,
+      });
+      const retryAfter = single(response.headers['retry-after']);
+      return { failure: { status, body: response.body, error, retryAfter } };
+    }
+    if (role !== 'subscriber') return { response };
+    const reading = readReply(status, response.headers, response.body);
+    if (reading.kind === 'none') return { response };
+    if (reading.kind === 'reply') return { response, reply: reading.event };
+    const error = new DeliveryError(
+      DeliveryErrorCode.MalformedReply,
+      `${url} replied with a malformed event: ${reading.error.message}`,
+      { url, reason: reading.error.reason },
+      { cause: reading.error },
+    );
+    return { failure: { status: MALFORMED_REPLY_STATUS, body: response.body, error } };
+  }
+
+  private emit(
+    base: {
+      event: CloudEvent;
+      role: DeliveryRole;
+      url: string;
+      attempt: number;
+      maxAttempts: number;
+      started: number;
+    },
+    status: number | undefined,
+    error?: DeliveryError,
+    retryDelay?: number,
+  ): void {
+    if (this.observer === undefined) return;
+    const key = eventKey(base.event);
+    const outcome: DeliveryOutcome = {
+      eventId: key.id,
+      eventSource: key.source,
+      eventType: key.type,
+      role: base.role,
+      destination: base.url,
+      attempt: base.attempt,
+      maxAttempts: base.maxAttempts,
+      durationMs: this.now() - base.started,
+      willRetry: retryDelay !== undefined,
+    };
+    if (status !== undefined) outcome.status = status;
+    if (error !== undefined) outcome.error = { code: error.code, message: error.message };
+    if (retryDelay !== undefined) outcome.retryDelayMs = retryDelay;
+    this.observer(outcome);
+  }
+}

@@ -1,0 +1,8 @@
+export {
+  startEventServer,
+  type EventServer,
+  type RecordedRequest,
+  type Script,
+  type ScriptedResponse,
+} from './event-server.js';
+export { externalName, localSlice, service } from './local-registration.js';
