@@ -1,4 +1,25 @@
+import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { startApp } from '@knative-ts/runtime';
+import { controllerSchema } from './config.js';
+import { startControllers } from './controllers.js';
 
-// Config, logs, metrics, /healthz, /readyz and graceful shutdown; the app's own work comes later.
-await startApp({ name: 'eventing-controller' });
+// Config, logs, metrics, /healthz, /readyz and graceful shutdown come from startApp.
+const app = await startApp({ name: 'eventing-controller', schema: controllerSchema });
+const { SYSTEM_NAMESPACE, CLUSTER_DOMAIN } = app.config;
+
+const controllers = startControllers(
+  {
+    client: createKubeClient(loadKubeConfig()),
+    systemNamespace: SYSTEM_NAMESPACE,
+    clusterDomain: CLUSTER_DOMAIN,
+    logger: app.log,
+  },
+  () => {
+    // Another replica may already act on our objects: stop rather than reconcile twice.
+    app.log.error({ lease: 'eventing-controller' }, 'lost leadership, exiting');
+    process.exit(1);
+  },
+);
+// Only the leader, with its caches synced, is ready; followers stay alive but not ready.
+app.readiness.add('leader-and-synced', () => controllers.ready());
+app.shutdown.register('controllers', () => controllers.stop());

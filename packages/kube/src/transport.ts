@@ -81,6 +81,9 @@ export class KubeConfigTransport implements HttpTransport {
       options.headers = {
         ...options.headers,
         'Content-Type': req.contentType ?? 'application/json',
+        // Node frames DELETE bodies without chunking: without a length the body leaks into
+        // the next request on the keep-alive connection, which then fails with 400.
+        'Content-Length': Buffer.byteLength(payload),
       };
     }
     const mod = url.protocol === 'http:' ? http : https;

@@ -240,5 +240,7 @@ export class Controller<T extends KubeObject> {
 
 /** A failed finalization keeps the finalizer so it is retried. */
 function isFailure(result: unknown): boolean {
-  return result instanceof Error || (isEventLike(result) && result.type === 'Warning');
+  // A Normal ReconcileEvent is an Error subclass too, yet reports success.
+  if (isEventLike(result)) return result.type === 'Warning';
+  return result instanceof Error;
 }

@@ -1,0 +1,9 @@
+import { str } from '@knative-ts/runtime';
+
+/** The eventing-controller's own variables, read once by main with the base ones. */
+export const controllerSchema = {
+  /** Where the dispatcher, the config maps and the leader Lease live. */
+  SYSTEM_NAMESPACE: str('knative-eventing'),
+  /** Suffix of every cluster address the controller writes into status. */
+  CLUSTER_DOMAIN: str('cluster.local'),
+};
