@@ -16,8 +16,10 @@ echo "[test] 2/3 build, typecheck, lint, format check"
 npx turbo run build typecheck lint format:check --output-logs=errors-only
 
 echo "[test] 3/3 jest: unit, app start-up and integration tests"
+# One suite at a time: integration suites each run their own controller, and two
+# controllers at once would reconcile each other's objects (cluster-wide informers).
 mkdir -p .local
 status=0
-NODE_OPTIONS=--experimental-vm-modules npx jest --json --outputFile=.local/test-results.json "$@" || status=$?
+NODE_OPTIONS=--experimental-vm-modules npx jest --maxWorkers=1 --json --outputFile=.local/test-results.json "$@" || status=$?
 node scripts/test-summary.mjs .local/test-results.json
 exit "$status"

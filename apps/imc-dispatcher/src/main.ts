@@ -1,4 +1,48 @@
+import { LocalResolver, UndiciTransport } from '@knative-ts/delivery';
+import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { startApp } from '@knative-ts/runtime';
+import { ChannelWatcher } from './channel-watcher.js';
+import { dispatcherSchema } from './config.js';
+import { InFlight } from './in-flight.js';
+import { createIngressHandler } from './ingress.js';
+import { ChannelMetrics } from './metrics.js';
+import { startReceiver } from './receiver.js';
 
-// Config, logs, metrics, /healthz, /readyz and graceful shutdown; the app's own work comes later.
-await startApp({ name: 'imc-dispatcher' });
+// Config, logs, metrics, /healthz, /readyz and graceful shutdown come from startApp.
+const app = await startApp({ name: 'imc-dispatcher', schema: dispatcherSchema });
+const { config: env, log } = app;
+const client = createKubeClient(loadKubeConfig());
+// Local mode: cluster addresses are resolved through the API server to local ports.
+const resolve = env.LOCAL_MODE
+  ? new LocalResolver({ kube: client, clusterDomain: env.CLUSTER_DOMAIN }).resolve
+  : undefined;
+const transport = new UndiciTransport(resolve ? { resolve } : {});
+const metrics = new ChannelMetrics({
+  registry: app.registry,
+  podName: env.POD_NAME,
+  containerName: env.CONTAINER_NAME,
+});
+const watcher = new ChannelWatcher({
+  client,
+  transport,
+  clusterDomain: env.CLUSTER_DOMAIN,
+  observer: (namespace) => metrics.observer(namespace),
+  log,
+});
+const inFlight = new InFlight();
+const handler = createIngressHandler({
+  table: watcher.table,
+  maxBodyBytes: env.MAX_BODY_BYTES,
+  log,
+  metrics,
+  inFlight,
+});
+
+// Closers run in reverse: stop receiving and drain, then stop watching, then close sockets.
+app.shutdown.register('transport', () => transport.close());
+app.shutdown.register('channel-watcher', () => watcher.stop());
+watcher.start();
+app.readiness.add('channels-synced', () => watcher.ready());
+const receiver = await startReceiver(env.HTTP_PORT, handler, inFlight);
+app.shutdown.register('receiver', () => receiver.close());
+log.info({ port: receiver.port, localMode: env.LOCAL_MODE }, 'event receiver listening');

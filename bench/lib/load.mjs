@@ -1,0 +1,43 @@
+/* global Buffer, performance */
+// Closed-loop load: `concurrency` workers POST 1 KiB binary CloudEvents back to back for
+// `durationMs` after a warm-up, through one undici keep-alive pool; latency per request.
+import { Pool } from 'undici';
+
+export async function load({ origin, path, concurrency, durationMs, warmupMs, bodyBytes = 1024 }) {
+  const pool = new Pool(origin, { connections: concurrency, keepAliveTimeout: 30_000 });
+  const body = Buffer.alloc(bodyBytes, 'x');
+  let seq = 0;
+  const headers = () => ({
+    'content-type': 'application/octet-stream',
+    'ce-specversion': '1.0',
+    'ce-id': `bench-${seq++}`,
+    'ce-source': '/bench',
+    'ce-type': 'dev.knative-ts.bench',
+  });
+  const latencies = [];
+  let errors = 0;
+  const start = performance.now();
+  const measureFrom = start + warmupMs;
+  const end = measureFrom + durationMs;
+  const worker = async () => {
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      const res = await pool.request({ method: 'POST', path, headers: headers(), body });
+      await res.body.dump();
+      const t1 = performance.now();
+      if (res.statusCode !== 202) errors++;
+      else if (t0 >= measureFrom) latencies.push(t1 - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  await pool.close();
+  latencies.sort((a, b) => a - b);
+  const pct = (p) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
+  return {
+    eventsPerSec: latencies.length / (durationMs / 1000),
+    p50: pct(0.5),
+    p99: pct(0.99),
+    errors,
+  };
+}
