@@ -17,6 +17,8 @@ describe('LocalResolver', () => {
     service('unregistered', 'ns1'),
     service('remote', 'ns1'),
     localSlice('remote', 'ns1', 40003, '10.0.0.7'),
+    service('by-name', 'ns1'),
+    localSlice('by-name', 'ns1', 40004, 'localhost'),
   ];
 
   it.each([
@@ -27,6 +29,12 @@ describe('LocalResolver', () => {
       'sub.ns1.svc.cluster.local',
     ],
     ['short .svc form', 'http://sub.ns1.svc/', 'http://127.0.0.1:40001/', 'sub.ns1.svc'],
+    [
+      'registration by the name localhost',
+      'http://by-name.ns1.svc.cluster.local/',
+      'http://127.0.0.1:40004/',
+      'by-name.ns1.svc.cluster.local',
+    ],
     [
       'ExternalName to the dispatcher',
       'http://ch-kn-channel.ns1.svc.cluster.local/',

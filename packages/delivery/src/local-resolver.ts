@@ -3,8 +3,9 @@
  * from the API server. The Service named by the host is read; ExternalName Services are
  * followed (several hops allowed, loops refused); the final Service's local port comes
  * from an EndpointSlice labeled `kubernetes.io/service-name=<svc>` whose endpoint address
- * is 127.0.0.1 — how local processes register themselves (in a cluster the EndpointSlice
- * controller writes them). The request then goes to 127.0.0.1:<port> with the original
+ * is 127.0.0.1 or localhost — how local processes register themselves (in a cluster the
+ * EndpointSlice controller writes them). The API server refuses loopback IPs in IP slices,
+ * so a registration is an FQDN slice, which accepts either name. The request then goes to 127.0.0.1:<port> with the original
  * Host header, so host-routing receivers (imc-dispatcher) still see the cluster address.
  */
 import type { KubeClient, KubeObject } from '@knative-ts/kube';
@@ -44,6 +45,7 @@ interface EndpointSliceObject extends KubeObject {
 }
 
 const LOOPBACK = '127.0.0.1';
+const LOCAL_ADDRESSES = new Set([LOOPBACK, 'localhost']);
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
 /** Resolves cluster Service addresses to local ports; `resolve` is a ResolveTarget. */
@@ -144,7 +146,7 @@ export class LocalResolver {
     // Match the slice port by the name of the Service port the URL addressed.
     const portName = service.spec?.ports?.find((p) => p.port === servicePort)?.name;
     for (const slice of slices.items) {
-      const local = slice.endpoints?.some((e) => e.addresses?.includes(LOOPBACK));
+      const local = slice.endpoints?.some((e) => e.addresses?.some((a) => LOCAL_ADDRESSES.has(a)));
       if (!local) continue;
       const ports = slice.ports ?? [];
       const port = ports.find((p) => (p.name ?? '') === (portName ?? '')) ?? ports[0];

@@ -19,7 +19,10 @@ export function externalName(name: string, namespace: string, target: string): K
   return service(name, namespace, { type: 'ExternalName', externalName: target, ports: undefined });
 }
 
-/** The registration of a local process: an EndpointSlice with address 127.0.0.1. */
+/**
+ * The registration of a local process: an FQDN EndpointSlice with address 127.0.0.1 (the
+ * API server refuses loopback IPs in IPv4/IPv6 slices; FQDN slices accept the name).
+ */
 export function localSlice(
   svc: string,
   namespace: string,
@@ -30,7 +33,8 @@ export function localSlice(
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
     metadata: { name: `${svc}-local`, namespace, labels: { 'kubernetes.io/service-name': svc } },
-    endpoints: [{ addresses: [address] }],
+    addressType: 'FQDN',
+    endpoints: [{ addresses: [address], conditions: { ready: true } }],
     ports: [{ name: 'http', port }],
   };
   return slice;
