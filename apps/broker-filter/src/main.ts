@@ -1,4 +1,41 @@
+import { LocalResolver, startEventReceiver, UndiciTransport } from '@knative-ts/delivery';
+import { compileTriggerFilter } from '@knative-ts/eventfilter';
+import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { startApp } from '@knative-ts/runtime';
+import { filterSchema } from './config.js';
+import { createFilterHandler } from './filter-handler.js';
+import { FilterMetrics } from './metrics.js';
+import { TriggerWatcher } from './trigger-table.js';
 
-// Config, logs, metrics, /healthz, /readyz and graceful shutdown; the app's own work comes later.
-await startApp({ name: 'broker-filter' });
+// Config, logs, metrics, /healthz, /readyz and graceful shutdown come from startApp.
+const app = await startApp({ name: 'broker-filter', schema: filterSchema });
+const { config: env, log } = app;
+const client = createKubeClient(loadKubeConfig());
+// Local mode: cluster addresses are resolved through the API server to local ports.
+const resolve = env.LOCAL_MODE
+  ? new LocalResolver({ kube: client, clusterDomain: env.CLUSTER_DOMAIN }).resolve
+  : undefined;
+const transport = new UndiciTransport(resolve ? { resolve } : {});
+const metrics = new FilterMetrics({
+  registry: app.registry,
+  podName: env.POD_NAME,
+  containerName: env.CONTAINER_NAME,
+});
+const triggers = new TriggerWatcher({ client, compileFilter: compileTriggerFilter, log });
+
+// Closers run in reverse: stop receiving and drain, then stop watching, then close sockets.
+app.shutdown.register('transport', () => transport.close());
+app.shutdown.register('trigger-watcher', () => triggers.stop());
+triggers.start();
+app.readiness.add('triggers-synced', () => triggers.ready());
+const handler = createFilterHandler({
+  triggers: triggers.table,
+  transport,
+  maxBodyBytes: env.MAX_BODY_BYTES,
+  metrics,
+  log,
+});
+const onError = (err: unknown): void => log.error({ err }, 'request handling failed');
+const receiver = await startEventReceiver({ port: env.HTTP_PORT, handler, onError });
+app.shutdown.register('receiver', () => receiver.close());
+log.info({ port: receiver.port, localMode: env.LOCAL_MODE }, 'event receiver listening');

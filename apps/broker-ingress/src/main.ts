@@ -1,4 +1,41 @@
+import { LocalResolver, startEventReceiver, UndiciTransport } from '@knative-ts/delivery';
+import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { startApp } from '@knative-ts/runtime';
+import { BrokerWatcher } from './broker-table.js';
+import { ingressSchema } from './config.js';
+import { createIngressHandler } from './ingress-handler.js';
+import { IngressMetrics } from './metrics.js';
 
-// Config, logs, metrics, /healthz, /readyz and graceful shutdown; the app's own work comes later.
-await startApp({ name: 'broker-ingress' });
+// Config, logs, metrics, /healthz, /readyz and graceful shutdown come from startApp.
+const app = await startApp({ name: 'broker-ingress', schema: ingressSchema });
+const { config: env, log } = app;
+const client = createKubeClient(loadKubeConfig());
+// Local mode: cluster addresses are resolved through the API server to local ports.
+const resolve = env.LOCAL_MODE
+  ? new LocalResolver({ kube: client, clusterDomain: env.CLUSTER_DOMAIN }).resolve
+  : undefined;
+const transport = new UndiciTransport(resolve ? { resolve } : {});
+const metrics = new IngressMetrics({
+  registry: app.registry,
+  podName: env.POD_NAME,
+  containerName: env.CONTAINER_NAME,
+});
+const brokers = new BrokerWatcher({ client, log });
+
+// Closers run in reverse: stop receiving and drain, then stop watching, then close sockets.
+app.shutdown.register('transport', () => transport.close());
+app.shutdown.register('broker-watcher', () => brokers.stop());
+brokers.start();
+app.readiness.add('brokers-synced', () => brokers.ready());
+const handler = createIngressHandler({
+  brokers: brokers.table,
+  transport,
+  maxBodyBytes: env.MAX_BODY_BYTES,
+  maxTtl: env.MAX_TTL,
+  metrics,
+  log,
+});
+const onError = (err: unknown): void => log.error({ err }, 'request handling failed');
+const receiver = await startEventReceiver({ port: env.HTTP_PORT, handler, onError });
+app.shutdown.register('receiver', () => receiver.close());
+log.info({ port: receiver.port, localMode: env.LOCAL_MODE }, 'event receiver listening');

@@ -19,6 +19,11 @@
  * Every HTTP attempt is reported as a `DeliveryOutcome` to the one injected observer.
  *
  * Local mode: `new UndiciTransport({ resolve: new LocalResolver({ kube }).resolve })`.
+ *
+ * Receive side (every ingress): `startEventReceiver` (async handlers, draining close),
+ * `answerNonPost` (405, or OPTIONS 200 with `Allow: POST, OPTIONS`), `readEvent` (413 above
+ * the body limit, 400/415 from the binding) and `writeRefusal`; the broker's TTL and
+ * arrival-time extensions in `broker-ttl`.
  */
 export { BindingError, BindingReason, DeliveryError, DeliveryErrorCode } from './errors.js';
 export {
@@ -43,8 +48,14 @@ export { contentModeOf, type ContentMode } from './binding/media-type.js';
 export { STRUCTURED_CONTENT_TYPE } from './binding/structured.js';
 export {
   deadLetterEvent,
+  decodeBrokerFilterError,
+  DEFAULT_BROKER_FILTER_HOST,
+  encodeBrokerFilterError,
   errorData,
   NO_RESPONSE_CODE,
+  unwrapBrokerFilterFailure,
+  type BrokerFilterErrorBody,
+  type DeadLetterOptions,
   type DeliveryFailure,
 } from './sender/dead-letter.js';
 export { KN_NAMESPACE_HEADER, passThroughHeaders } from './sender/headers.js';
@@ -81,3 +92,28 @@ export {
   type ResolvedTarget,
   type ResolveTarget,
 } from './local-resolver.js';
+export { readBody, type BodyReading } from './receiver/body.js';
+export {
+  answerNonPost,
+  OPTIONS_HEADERS,
+  readEvent,
+  TOO_LARGE_REASON,
+  writeRefusal,
+  writeText,
+  type EventReading,
+  type MethodRules,
+} from './receiver/request.js';
+export {
+  startEventReceiver,
+  type EventReceiver,
+  type EventReceiverOptions,
+  type EventRequestHandler,
+} from './receiver/server.js';
+export {
+  ARRIVAL_TIME_ATTRIBUTE,
+  BROKER_TTL_ATTRIBUTE,
+  DEFAULT_MAX_TTL,
+  nextBrokerTtl,
+  readBrokerTtl,
+  stripBrokerTtl,
+} from './receiver/broker-ttl.js';

@@ -8,7 +8,7 @@ import { single, type HeaderMap } from '../binding/binary.js';
 import { serializeHttpEvent } from '../binding/http.js';
 import { DeliveryError, DeliveryErrorCode } from '../errors.js';
 import { eventKey, type CloudEvent } from '../event.js';
-import { deadLetterEvent, type DeliveryFailure } from './dead-letter.js';
+import { deadLetterEvent, type DeadLetterOptions, type DeliveryFailure } from './dead-letter.js';
 import { KN_NAMESPACE_HEADER, passThroughHeaders } from './headers.js';
 import type { DeliveryObserver, DeliveryOutcome, DeliveryRole } from './outcome.js';
 import { MALFORMED_REPLY_STATUS, readReply } from './reply.js';
@@ -24,6 +24,12 @@ export interface SenderOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Injected for tests: epoch milliseconds, for durations and Retry-After dates. */
   now?: () => number;
+  /**
+   * broker-filter's host, whose error bodies are unwrapped into dead letters (default
+   * `broker-filter.knative-eventing.svc.cluster.local`; set it for another system
+   * namespace or cluster domain).
+   */
+  brokerFilterHost?: string;
 }
 
 /** One destination, one role. */
@@ -74,6 +80,7 @@ export class Sender {
   private readonly observer: DeliveryObserver | undefined;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
+  private readonly deadLetterOptions: DeadLetterOptions;
 
   constructor(options: SenderOptions = {}) {
     this.ownsTransport = options.transport === undefined;
@@ -81,6 +88,8 @@ export class Sender {
     this.observer = options.observer;
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.now = options.now ?? Date.now;
+    this.deadLetterOptions =
+      options.brokerFilterHost === undefined ? {} : { brokerFilterHost: options.brokerFilterHost };
   }
 
   /** Deliver to one URL, retrying retryable failures; total attempts = retry + 1. */
@@ -153,11 +162,15 @@ export class Sender {
   ): Promise<DispatchResult> {
     const status = failure.status;
     if (req.deadLetterSink === undefined) return { ok: false, deadLettered: false, status, error };
-    const dlq = await this.send(deadLetterEvent(original, failure), req.deadLetterSink, {
-      config: req.config,
-      role: 'deadletter',
-      headers,
-    });
+    const dlq = await this.send(
+      deadLetterEvent(original, failure, this.deadLetterOptions),
+      req.deadLetterSink,
+      {
+        config: req.config,
+        role: 'deadletter',
+        headers,
+      },
+    );
     if (dlq.ok) return { ok: true, deadLettered: true, status, error };
     return { ok: false, deadLettered: false, status, error: dlq.error };
   }

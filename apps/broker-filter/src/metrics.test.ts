@@ -1,0 +1,40 @@
+import { Registry } from '@knative-ts/runtime';
+import { FilterMetrics, LATENCY_BUCKETS_MS } from './metrics.js';
+
+describe('FilterMetrics', () => {
+  const report = { namespace: 'ns', trigger: 'tr', broker: 'default', filterType: 'any' };
+  const base = {
+    namespace_name: 'ns',
+    trigger_name: 'tr',
+    broker_name: 'default',
+    filter_type: 'any',
+    unique_name: 'pod-1',
+    container_name: 'filter',
+  };
+
+  it("uses Knative's names, labels and buckets", async () => {
+    const registry = new Registry();
+    const metrics = new FilterMetrics({
+      registry,
+      podName: 'pod',
+      containerName: 'filter',
+      uniqueName: 'pod-1',
+    });
+    metrics.counted(report, 503);
+    metrics.dispatched(report, 503, 12);
+    metrics.processed(report, 4);
+    const withStatus = { ...base, response_code: '503', response_code_class: '5xx' };
+    expect((await registry.getSingleMetric('event_count')?.get())?.values).toEqual([
+      { value: 1, labels: withStatus },
+    ]);
+    const dispatch = await registry.getSingleMetric('event_dispatch_latencies')?.get();
+    expect(dispatch?.values.find((v) => v.labels['le'] === 20)).toMatchObject({
+      value: 1,
+      labels: withStatus,
+    });
+    const processing = await registry.getSingleMetric('event_processing_latencies')?.get();
+    const buckets = processing?.values.filter((v) => 'le' in v.labels);
+    expect(buckets?.map((b) => b.labels['le'])).toEqual([...LATENCY_BUCKETS_MS, '+Inf']);
+    expect(buckets?.find((b) => b.labels['le'] === 5)).toMatchObject({ value: 1, labels: base });
+  });
+});

@@ -1,0 +1,156 @@
+/**
+ * The triggers broker-filter serves, kept in step with the Trigger informer. Each change
+ * is compiled once: the filter (an expression that does not compile makes the trigger
+ * match nothing and is logged — the Trigger reconciler reports it on the Trigger), the
+ * delivery settings of the single attempt (format and per-attempt timeout; the channel
+ * subscription does the retries), and the `filter_type` metric label.
+ */
+import {
+  compileDelivery,
+  NO_RETRIES,
+  type CloudEvent,
+  type DeliveryConfig,
+} from '@knative-ts/delivery';
+import type { KubeClient } from '@knative-ts/kube';
+import { Informer, type Logger } from '@knative-ts/reconciler';
+import type { Trigger, TriggerSpec } from '@knative-ts/types';
+
+/** `compileTriggerFilter` of @knative-ts/eventfilter. */
+export type CompileTriggerFilter = (
+  spec: TriggerSpec,
+) =>
+  | { ok: true; matches(event: CloudEvent): boolean }
+  | { ok: false; errors: ReadonlyArray<{ path: string; message: string }> };
+
+/** One trigger as a request sees it. */
+export interface TriggerEntry {
+  namespace: string;
+  name: string;
+  uid: string;
+  broker: string;
+  /** Absent until the reconciler has resolved the subscriber. */
+  subscriberUri?: string;
+  matches(event: CloudEvent): boolean;
+  /** The single attempt: no retries, the trigger's format and timeout. */
+  delivery: DeliveryConfig;
+  /** Metric label: `filter.attributes.type`, or `any` (eventing filter stats_reporter.go). */
+  filterType: string;
+}
+
+const matchNothing = (): boolean => false;
+
+/** Compiles a Trigger; `problems` say what could not be used (and is logged). */
+export function compileTrigger(
+  trigger: Trigger,
+  compileFilter: CompileTriggerFilter,
+): { entry: TriggerEntry; problems: string[] } {
+  const problems: string[] = [];
+  const filter = compileFilter(trigger.spec);
+  if (!filter.ok) problems.push(...filter.errors.map((e) => `${e.path}: ${e.message}`));
+  const entry: TriggerEntry = {
+    namespace: trigger.metadata.namespace ?? '',
+    name: trigger.metadata.name ?? '',
+    uid: trigger.metadata.uid ?? '',
+    broker: trigger.spec.broker,
+    matches: filter.ok ? (event) => filter.matches(event) : matchNothing,
+    delivery: singleAttempt(trigger, problems),
+    filterType: trigger.spec.filter?.attributes?.['type'] || 'any',
+  };
+  const uri = trigger.status?.subscriberUri;
+  if (uri !== undefined && uri !== '') entry.subscriberUri = uri;
+  return { entry, problems };
+}
+
+function singleAttempt(trigger: Trigger, problems: string[]): DeliveryConfig {
+  try {
+    return { ...compileDelivery(trigger.spec.delivery), retry: 0 };
+  } catch (err) {
+    problems.push(`spec.delivery: ${(err as Error).message}`);
+    return NO_RETRIES;
+  }
+}
+
+/** What the handler needs of the table. */
+export interface TriggerLookup {
+  get(namespace: string, name: string): TriggerEntry | undefined;
+}
+
+/** Triggers by `namespace/name`. */
+export class TriggerTable implements TriggerLookup {
+  private readonly entries = new Map<string, TriggerEntry>();
+
+  get(namespace: string, name: string): TriggerEntry | undefined {
+    return this.entries.get(`${namespace}/${name}`);
+  }
+
+  set(entry: TriggerEntry): void {
+    this.entries.set(`${entry.namespace}/${entry.name}`, entry);
+  }
+
+  delete(namespace: string, name: string): void {
+    this.entries.delete(`${namespace}/${name}`);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+export interface TriggerWatcherOptions {
+  client: KubeClient;
+  compileFilter: CompileTriggerFilter;
+  log: Logger;
+  /** Injected for tests; defaults to an all-namespaces Trigger informer. */
+  informer?: Informer<Trigger>;
+}
+
+/** The Trigger informer and the table it feeds. */
+export class TriggerWatcher {
+  readonly table = new TriggerTable();
+  readonly informer: Informer<Trigger>;
+
+  constructor(private readonly options: TriggerWatcherOptions) {
+    this.informer =
+      options.informer ??
+      new Informer<Trigger>({
+        client: options.client,
+        apiVersion: 'eventing.knative.dev/v1',
+        kind: 'Trigger',
+        logger: options.log,
+      });
+    this.informer.addEventHandler({
+      onAdd: (t) => this.load(t),
+      onUpdate: (old, t) => {
+        // Resyncs re-deliver unchanged objects: compile only what changed.
+        if (old !== t || !this.table.get(t.metadata.namespace ?? '', t.metadata.name ?? '')) {
+          this.load(t);
+        }
+      },
+      onDelete: (t) => this.table.delete(t.metadata.namespace ?? '', t.metadata.name ?? ''),
+    });
+  }
+
+  start(): void {
+    this.informer.start();
+  }
+
+  /** Ready once the first list of triggers is in the table. */
+  ready(): boolean {
+    return this.informer.hasSynced();
+  }
+
+  stop(): Promise<void> {
+    return this.informer.stop();
+  }
+
+  load(trigger: Trigger): void {
+    const { entry, problems } = compileTrigger(trigger, this.options.compileFilter);
+    if (problems.length > 0) {
+      this.options.log.warn(
+        { trigger: `${entry.namespace}/${entry.name}`, problems },
+        'trigger loaded with problems',
+      );
+    }
+    this.table.set(entry);
+  }
+}
