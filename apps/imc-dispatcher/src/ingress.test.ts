@@ -1,4 +1,10 @@
-import { compileDelivery, Sender, UndiciTransport } from '@knative-ts/delivery';
+import {
+  compileDelivery,
+  Sender,
+  startEventReceiver,
+  UndiciTransport,
+  type EventReceiver,
+} from '@knative-ts/delivery';
 import { startEventServer, type EventServer, type Script } from '@knative-ts/delivery/testing';
 import { request } from 'node:http';
 import { createLogger } from '@knative-ts/runtime';
@@ -7,7 +13,6 @@ import type { CompiledSubscriber } from './channel-config.js';
 import type { ChannelEntry } from './fanout.js';
 import { InFlight } from './in-flight.js';
 import { createIngressHandler } from './ingress.js';
-import { startReceiver, type Receiver } from './receiver.js';
 
 // The receiver on a real port, subscribers as real HTTP servers.
 const transport = new UndiciTransport();
@@ -17,7 +22,7 @@ const rejected: Array<[string, number]> = [];
 const servers: EventServer[] = [];
 const table = new ChannelTable<ChannelEntry>();
 const inFlight = new InFlight();
-let receiver: Receiver;
+let receiver: EventReceiver;
 let base: string;
 
 async function server(script?: Script): Promise<EventServer> {
@@ -80,12 +85,17 @@ beforeAll(async () => {
     metrics: { rejected: (ns, status) => void rejected.push([ns, status]) },
     inFlight,
   });
-  receiver = await startReceiver(0, handler, inFlight);
+  receiver = await startEventReceiver({
+    port: 0,
+    handler,
+    onError: (err) => log.error({ err }, 'request handling failed'),
+  });
   base = `http://127.0.0.1:${receiver.port}`;
 });
 
 afterAll(async () => {
   await receiver.close();
+  await inFlight.drain();
   await transport.close();
   await Promise.all(servers.map((s) => s.close()));
 });

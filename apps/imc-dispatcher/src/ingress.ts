@@ -6,9 +6,16 @@
  * sink) took the event, 500 when one did not; 202 at once for async channels.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BindingError, eventKey, parseHttpEvent, type CloudEvent } from '@knative-ts/delivery';
+import {
+  answerNonPost,
+  eventKey,
+  readEvent,
+  writeRefusal,
+  writeText,
+  type CloudEvent,
+  type EventRequestHandler,
+} from '@knative-ts/delivery';
 import type { Logger } from '@knative-ts/runtime';
-import { readBody } from './body.js';
 import type { ChannelTable } from './channel-table.js';
 import { fanOut, type ChannelEntry, type FanoutResult } from './fanout.js';
 import type { InFlight } from './in-flight.js';
@@ -23,48 +30,25 @@ export interface IngressOptions {
   inFlight: InFlight;
 }
 
-const OPTIONS_HEADERS = {
-  allow: 'POST, OPTIONS',
-  'webhook-allowed-origin': '*',
-  'webhook-allowed-rate': '*',
-};
-
-/** The request listener of the event receiver. */
-export function createIngressHandler(
-  options: IngressOptions,
-): (req: IncomingMessage, res: ServerResponse) => void {
-  return (req, res) => {
-    handle(options, req, res).catch((err: unknown) => {
-      options.log.error({ err, url: req.url }, 'request handling failed');
-      if (!res.headersSent) reply(res, 500, 'internal error');
-      else res.destroy();
-    });
-  };
+/** The request handler of the event receiver (errors it throws become a 500). */
+export function createIngressHandler(options: IngressOptions): EventRequestHandler {
+  return (req, res) => handle(options, req, res);
 }
 
 async function handle(o: IngressOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (req.method === 'OPTIONS') return reply(res, 200, '', OPTIONS_HEADERS);
-  if (req.method !== 'POST') return reply(res, 405, '', { allow: OPTIONS_HEADERS.allow });
+  if (answerNonPost(req, res, { options: true })) return;
   const route = o.table.route(req.headers.host, req.url ?? '/');
-  if (route.kind === 'bad-path') return reply(res, 400, `path is not /<namespace>/<name>`);
-  if (route.kind === 'unknown') return reply(res, 404, `unknown channel ${route.key}`);
+  if (route.kind === 'bad-path') return writeText(res, 400, `path is not /<namespace>/<name>`);
+  if (route.kind === 'unknown') return writeText(res, 404, `unknown channel ${route.key}`);
   const channel = route.channel;
-  const reading = await readBody(req, o.maxBodyBytes);
+  const reading = await readEvent(req, o.maxBodyBytes);
   if (!reading.ok) {
-    o.metrics.rejected(channel.namespace, 413);
-    // Stop reading the rest: the connection is closed after the answer.
-    return reply(res, 413, `body larger than ${o.maxBodyBytes} bytes`, { connection: 'close' });
+    o.metrics.rejected(channel.namespace, reading.status);
+    return writeRefusal(res, reading);
   }
-  let event: CloudEvent;
-  try {
-    event = parseHttpEvent({ headers: req.headers, body: reading.body });
-  } catch (err) {
-    if (!(err instanceof BindingError)) throw err;
-    o.metrics.rejected(channel.namespace, err.status);
-    return reply(res, err.status, `${err.reason}: ${err.message}`);
-  }
+  const event = reading.event;
   if (channel.async) {
-    reply(res, 202, '');
+    writeText(res, 202, '');
     o.inFlight.track(
       fanOut(channel, event, req.headers).then((r) => logFailures(o, channel, event, r)),
     );
@@ -72,8 +56,8 @@ async function handle(o: IngressOptions, req: IncomingMessage, res: ServerRespon
   }
   const result = await fanOut(channel, event, req.headers);
   logFailures(o, channel, event, result);
-  if (result.ok) return reply(res, 202, '');
-  reply(res, 500, `${result.failures.length} subscriber(s) did not take the event`);
+  if (result.ok) return writeText(res, 202, '');
+  writeText(res, 500, `${result.failures.length} subscriber(s) did not take the event`);
 }
 
 function logFailures(
@@ -91,15 +75,4 @@ function logFailures(
     },
     'fan-out failed',
   );
-}
-
-function reply(
-  res: ServerResponse,
-  status: number,
-  body: string,
-  headers: Record<string, string> = {},
-): void {
-  if (body !== '') headers['content-type'] = 'text/plain; charset=utf-8';
-  res.writeHead(status, headers);
-  res.end(body);
 }

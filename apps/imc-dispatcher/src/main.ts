@@ -1,4 +1,4 @@
-import { LocalResolver, UndiciTransport } from '@knative-ts/delivery';
+import { LocalResolver, startEventReceiver, UndiciTransport } from '@knative-ts/delivery';
 import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { startApp } from '@knative-ts/runtime';
 import { ChannelWatcher } from './channel-watcher.js';
@@ -6,7 +6,6 @@ import { dispatcherSchema } from './config.js';
 import { InFlight } from './in-flight.js';
 import { createIngressHandler } from './ingress.js';
 import { ChannelMetrics } from './metrics.js';
-import { startReceiver } from './receiver.js';
 
 // Config, logs, metrics, /healthz, /readyz and graceful shutdown come from startApp.
 const app = await startApp({ name: 'imc-dispatcher', schema: dispatcherSchema });
@@ -43,6 +42,12 @@ app.shutdown.register('transport', () => transport.close());
 app.shutdown.register('channel-watcher', () => watcher.stop());
 watcher.start();
 app.readiness.add('channels-synced', () => watcher.ready());
-const receiver = await startReceiver(env.HTTP_PORT, handler, inFlight);
+// Registered before the receiver so it runs after it: async fan-outs finish last.
+app.shutdown.register('async-fanouts', () => inFlight.drain());
+const receiver = await startEventReceiver({
+  port: env.HTTP_PORT,
+  handler,
+  onError: (err, req) => log.error({ err, url: req.url }, 'request handling failed'),
+});
 app.shutdown.register('receiver', () => receiver.close());
 log.info({ port: receiver.port, localMode: env.LOCAL_MODE }, 'event receiver listening');
