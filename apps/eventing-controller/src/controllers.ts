@@ -2,10 +2,15 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { KubeClient } from '@knative-ts/kube';
 import { LeaderElector, type Logger } from '@knative-ts/reconciler';
+import { newBrokerController } from './reconcilers/broker/controller.js';
 import { newChannelController } from './reconcilers/channel/controller.js';
 import type { ControllerDeps } from './reconcilers/deps.js';
 import { newInMemoryChannelController } from './reconcilers/inmemorychannel/controller.js';
+import { newParallelController } from './reconcilers/parallel/controller.js';
+import { newPingSourceController } from './reconcilers/pingsource/controller.js';
+import { newSequenceController } from './reconcilers/sequence/controller.js';
 import { newSubscriptionController } from './reconcilers/subscription/controller.js';
+import { newTriggerController } from './reconcilers/trigger/controller.js';
 import { DynamicInformers } from './references/dynamic-informers.js';
 
 export interface ControllersOptions {
@@ -48,6 +53,11 @@ export function startControllers(
         newInMemoryChannelController(deps),
         newChannelController(deps),
         newSubscriptionController(deps),
+        newBrokerController(deps),
+        newTriggerController(deps),
+        newSequenceController(deps),
+        newParallelController(deps),
+        newPingSourceController(deps),
       );
       void Promise.all(controllers.map((c) => c.start())).then(
         () => {

@@ -1,0 +1,179 @@
+import type { KubeObject } from '@knative-ts/kube';
+import type { PingSource, PingSourceSpec } from '@knative-ts/types';
+import { DestinationResolver } from '../../resolver/destination-resolver.js';
+import { reconcileOnce, testNow } from '../../testing/reconcile-once.js';
+import { summary } from '../flows/testing.js';
+import { PingSourceReconciler } from './reconciler.js';
+
+const system = 'knative-eventing';
+const sink = { ref: { apiVersion: 'v1', kind: 'Service', name: 'display' } };
+function source(spec: Partial<PingSourceSpec> = {}): PingSource {
+  return {
+    apiVersion: 'sources.knative.dev/v1',
+    kind: 'PingSource',
+    metadata: { namespace: 'demo', name: 'ping', uid: 'ping-uid', generation: 1 },
+    spec: {
+      schedule: '*/2 * * * *',
+      data: '{"m":"hi"}',
+      contentType: 'application/json',
+      sink,
+      ...spec,
+    },
+  };
+}
+const adapterService = {
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { namespace: system, name: 'pingsource-mt-adapter' },
+  spec: {},
+} as KubeObject;
+const adapterSlice = (ready: boolean) =>
+  ({
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: {
+      namespace: system,
+      name: 'pingsource-mt-adapter-x',
+      labels: { 'kubernetes.io/service-name': 'pingsource-mt-adapter' },
+    },
+    endpoints: [{ addresses: ['192.0.2.1'], conditions: { ready } }],
+  }) as KubeObject;
+const adapter = [adapterService, adapterSlice(true)];
+
+const rows = [
+  {
+    name: 'resolves the sink and is Ready with a running adapter',
+    objects: [source(), ...adapter],
+    wantConditions: {
+      Deployed: 'True',
+      OIDCIdentityCreated: 'True authentication-oidc feature disabled',
+      Ready: 'True',
+      SinkProvided: 'True',
+    },
+    wantEvents: [],
+  },
+  {
+    name: 'Deployed waits for the adapter Service',
+    objects: [source()],
+    wantConditions: {
+      Deployed: 'Unknown DeploymentUnavailable',
+      OIDCIdentityCreated: 'True authentication-oidc feature disabled',
+      Ready: 'Unknown DeploymentUnavailable',
+      SinkProvided: 'True',
+    },
+    wantEvents: [],
+  },
+  {
+    name: 'Deployed waits for a ready adapter endpoint',
+    objects: [source(), adapterService, adapterSlice(false)],
+    wantConditions: {
+      Deployed: 'Unknown DeploymentUnavailable',
+      OIDCIdentityCreated: 'True authentication-oidc feature disabled',
+      Ready: 'Unknown DeploymentUnavailable',
+      SinkProvided: 'True',
+    },
+    wantEvents: [],
+  },
+  {
+    name: 'a sink that cannot be resolved fails SinkProvided',
+    objects: [
+      source({
+        sink: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'gone' } },
+      }),
+      ...adapter,
+    ],
+    wantConditions: {
+      Deployed: 'Unknown',
+      OIDCIdentityCreated: 'Unknown',
+      Ready: 'False NotFound',
+      SinkProvided: 'False NotFound',
+    },
+    wantEvents: [
+      'Warning SinkNotFound Sink not found: {"ref":{"apiVersion":"serving.knative.dev/v1","kind":"Service","name":"gone"}}',
+    ],
+  },
+  {
+    name: 'an invalid schedule is reported',
+    objects: [source({ schedule: '61 * * * *' }), ...adapter],
+    wantConditions: {
+      Deployed: 'Unknown',
+      OIDCIdentityCreated: 'Unknown',
+      Ready: 'False InvalidSpec',
+      SinkProvided: 'Unknown',
+    },
+    wantEvents: [
+      expect.stringMatching(
+        /^Warning InvalidSpec invalid value: 61 \* \* \* \*: spec.schedule/,
+      ) as unknown as string,
+    ],
+  },
+  {
+    name: 'an unknown time zone is reported',
+    objects: [source({ timezone: 'Mars/Olympus' }), ...adapter],
+    wantConditions: {
+      Deployed: 'Unknown',
+      OIDCIdentityCreated: 'Unknown',
+      Ready: 'False InvalidSpec',
+      SinkProvided: 'Unknown',
+    },
+    wantEvents: [
+      expect.stringMatching(/^Warning InvalidSpec .*spec.timezone/) as unknown as string,
+    ],
+  },
+  {
+    name: 'data that is not the JSON its content type announces is reported',
+    objects: [source({ data: 'not json' }), ...adapter],
+    wantConditions: {
+      Deployed: 'Unknown',
+      OIDCIdentityCreated: 'Unknown',
+      Ready: 'False InvalidSpec',
+      SinkProvided: 'Unknown',
+    },
+    wantEvents: [expect.stringMatching(/^Warning InvalidSpec .*spec.data/) as unknown as string],
+  },
+];
+
+const run = (objects: KubeObject[]) =>
+  reconcileOnce<PingSource>({
+    objects,
+    apiVersion: 'sources.knative.dev/v1',
+    kind: 'PingSource',
+    key: 'demo/ping',
+    reconciler: ({ references }) =>
+      new PingSourceReconciler({
+        references,
+        resolver: new DestinationResolver({ references, clusterDomain: 'cluster.local' }),
+        systemNamespace: system,
+        now: () => testNow,
+      }),
+  });
+const ref = {
+  apiVersion: 'sources.knative.dev/v1',
+  kind: 'PingSource',
+  namespace: 'demo',
+  name: 'ping',
+};
+
+describe('PingSourceReconciler', () => {
+  it.each(rows)('$name', async (row) => {
+    const { actions, events, client } = await run(row.objects);
+    expect(actions).toEqual(['updateStatus PingSource demo/ping']);
+    expect(events).toEqual(row.wantEvents);
+    expect(summary(client.peek<PingSource>(ref)?.status?.conditions)).toEqual(row.wantConditions);
+  });
+
+  it('writes sinkUri and the event type and source it emits', async () => {
+    const { client } = await run([source(), ...adapter]);
+    const status = client.peek<PingSource>(ref)?.status;
+    expect(status?.sinkUri).toBe('http://display.demo.svc.cluster.local');
+    expect(status?.ceAttributes).toEqual([
+      { type: 'dev.knative.sources.ping', source: '/apis/v1/namespaces/demo/pingsources/ping' },
+    ]);
+  });
+
+  it('is idempotent', async () => {
+    const first = await run([source(), ...adapter]);
+    const settled = first.client.peek<PingSource>(ref) as PingSource;
+    expect((await run([settled, ...adapter])).actions).toEqual([]);
+  });
+});
