@@ -1,0 +1,245 @@
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { localSlice, service } from '@knative-ts/delivery/testing';
+import { createKubeClient, isNotFound, loadKubeConfig, type KubeObject } from '@knative-ts/kube';
+import { startAppProcess, type AppProcess } from '@knative-ts/runtime/testing';
+import { startTestService, type TestServiceProcess } from '@knative-ts/test-services/testing';
+import { installCrds } from './crds.js';
+import { loadExample, localServices } from './examples.js';
+import { eventually, localCluster, uniqueName } from './local-cluster.js';
+
+// The classic Knative scenarios of deploy/examples, end to end in local mode: the built
+// controller and data plane as processes with LOCAL_MODE=true, the examples' test services
+// as local processes registered for their Services (FQDN EndpointSlices at 127.0.0.1), and
+// the example YAML applied unchanged but for the namespace, a seconds schedule and the
+// Deployments (replaced by those local processes).
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const main = (app: string) => join(repo, `apps/${app}/dist/main.js`);
+const SECONDS_SCHEDULE = '*/2 * * * * *';
+/**
+ * The Parallel filters of the example decide on the event time's minute; with a tick every
+ * 2 s that alternates once a minute. Locally the filters decide on 2-second slots instead,
+ * so consecutive ticks alternate; the test checks each reply against that same expression.
+ */
+const slot = (time: string) => Math.round(Date.parse(time) / 2000) % 2;
+const PARALLEL_FILTERS: Record<string, string> = {
+  'even-filter': 'Math.round(Date.parse(event.time) / 2000) % 2 === 0',
+  'odd-filter': 'Math.round(Date.parse(event.time) / 2000) % 2 !== 0',
+};
+
+type Event = Record<string, unknown> & { data?: { message?: string } };
+type Status = { status?: { conditions?: Array<{ type: string; status: string }> } };
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as { port: number };
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+/** POST a binary-mode event to a local port with any Host header (fetch forbids setting it). */
+function postEvent(port: number, path: string, host: string, type: string, id: string) {
+  const headers = {
+    host,
+    'content-type': 'application/json',
+    'ce-specversion': '1.0',
+    'ce-id': id,
+    'ce-source': '/itest/scenarios',
+    'ce-type': type,
+  };
+  return new Promise<number>((ok, fail) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers }, (res) => {
+      res.resume();
+      res.on('end', () => ok(res.statusCode ?? 0));
+    });
+    req.on('error', fail);
+    req.end('{"from":"test"}');
+  });
+}
+
+describe('Knative scenarios in local mode', () => {
+  const cluster = localCluster();
+  const client = createKubeClient(loadKubeConfig({ env: { KUBECONFIG: cluster.kubeconfig } }));
+  const system = uniqueName('itest-scn-sys');
+  const namespaces: string[] = [system];
+  const apps: AppProcess[] = [];
+  const services: TestServiceProcess[] = [];
+  const ports: Record<string, number> = {};
+
+  const ready = (apiVersion: string, kind: string, namespace: string, name: string) =>
+    eventually(
+      `${kind} ${namespace}/${name} Ready`,
+      async () => {
+        const o = await client.get<KubeObject & Status>({ apiVersion, kind, namespace, name });
+        return (
+          o.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') || undefined
+        );
+      },
+      60_000,
+    );
+
+  /** Runs the example's test services locally, then applies the rest of its YAML in `ns`. */
+  async function runExample(folder: string, filters: Record<string, string> = {}) {
+    const ns = uniqueName(`itest-${folder}`);
+    namespaces.push(ns);
+    await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    const objects = loadExample(folder);
+    const displays: Record<string, TestServiceProcess> = {};
+    for (const local of localServices(objects)) {
+      const env = { ...local.env, ...(filters[local.name] && { FILTER: filters[local.name] }) };
+      const proc = await startTestService(local.service, env);
+      services.push(proc);
+      displays[local.name] = proc;
+      await client.create(localSlice(local.name, ns, proc.port));
+    }
+    for (const obj of objects) {
+      if (obj.kind === 'Deployment') continue;
+      const spec = (obj as { spec?: Record<string, unknown> }).spec;
+      const withSchedule =
+        obj.kind === 'PingSource' ? { spec: { ...spec, schedule: SECONDS_SCHEDULE } } : {};
+      await client.create({
+        ...obj,
+        ...withSchedule,
+        metadata: { ...obj.metadata, namespace: ns },
+      });
+    }
+    return { ns, displays };
+  }
+
+  beforeAll(async () => {
+    await installCrds();
+    await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: system } });
+    for (const name of [
+      'imc-dispatcher',
+      'broker-ingress',
+      'broker-filter',
+      'pingsource-mt-adapter',
+    ]) {
+      ports[name] = await freePort();
+      await client.create(service(name, system));
+      await client.create(localSlice(name, system, ports[name] ?? 0));
+    }
+    // What Knative ships in its system namespace: the brokers' default channel (IMC).
+    await client.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { namespace: system, name: 'config-br-default-channel' },
+      data: {
+        'channel-template-spec': 'apiVersion: messaging.knative.dev/v1\nkind: InMemoryChannel\n',
+      },
+    } as KubeObject);
+    const env = { KUBECONFIG: cluster.kubeconfig, SYSTEM_NAMESPACE: system, LOG_LEVEL: 'info' };
+    const local = { ...env, LOCAL_MODE: 'true' };
+    const port = (name: string) => String(ports[name]);
+    apps.push(await startAppProcess(main('eventing-controller'), env, { startTimeoutMs: 20_000 }));
+    apps.push(
+      await startAppProcess(main('imc-dispatcher'), {
+        ...local,
+        HTTP_PORT: port('imc-dispatcher'),
+      }),
+    );
+    apps.push(
+      await startAppProcess(main('broker-ingress'), {
+        ...local,
+        HTTP_PORT: port('broker-ingress'),
+      }),
+    );
+    apps.push(
+      await startAppProcess(main('broker-filter'), { ...local, HTTP_PORT: port('broker-filter') }),
+    );
+    // Without REDIS_URL the single adapter fires every tick.
+    apps.push(await startAppProcess(main('ping-adapter'), { ...local, REDIS_URL: '' }));
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const app of apps.reverse()) await app.stop('SIGTERM', 10_000);
+    await Promise.all(services.map((s) => s.stop()));
+    for (const name of namespaces) {
+      await client.delete({ apiVersion: 'v1', kind: 'Namespace', name }).catch((err: unknown) => {
+        if (!isNotFound(err)) throw err;
+      });
+    }
+  }, 60_000);
+
+  it('sequence: three appenders, then the display shows the whole message', async () => {
+    const { ns, displays } = await runExample('sequence');
+    const display = displays['event-display'] as TestServiceProcess;
+    const event = await eventually(
+      'the sequence reply at the display',
+      async () => ((await display.events()) as Event[]).find((e) => e.data?.message !== undefined),
+      60_000,
+    );
+    expect(event).toMatchObject({
+      type: 'dev.knative.sources.ping',
+      source: `/apis/v1/namespaces/${ns}/pingsources/ping-source`,
+      data: { message: 'hello, world! - Handled by 0 - Handled by 1 - Handled by 2' },
+    });
+  }, 90_000);
+
+  it('parallel: even and odd ticks take their own branch, alternating', async () => {
+    const { displays } = await runExample('parallel', PARALLEL_FILTERS);
+    const display = displays['event-display'] as TestServiceProcess;
+    const events = await eventually(
+      'replies from both branches',
+      async () => {
+        const got = (await display.events()) as Event[];
+        const messages = new Set(got.map((e) => e.data?.message));
+        return messages.has('this is even!') && messages.has('this is odd!') && got.length >= 3
+          ? got
+          : undefined;
+      },
+      60_000,
+    );
+    const byTime = [...events].sort((a, b) => String(a['time']).localeCompare(String(b['time'])));
+    for (const e of byTime) {
+      expect(e.data?.message).toBe(
+        slot(String(e['time'])) === 0 ? 'this is even!' : 'this is odd!',
+      );
+    }
+    // One reply per tick: consecutive ticks (2 s apart) alternate between the branches.
+    const times = byTime.map((e) => String(e['time']));
+    expect(new Set(times).size).toBe(times.length);
+  }, 90_000);
+
+  it('channel fan-out: both displays get the event', async () => {
+    const { ns, displays } = await runExample('channel-fanout');
+    await ready('messaging.knative.dev/v1', 'Channel', ns, 'fanout');
+    for (const sub of ['to-display-a', 'to-display-b']) {
+      await ready('messaging.knative.dev/v1', 'Subscription', ns, sub);
+    }
+    const host = `fanout-kn-channel.${ns}.svc.cluster.local`;
+    expect(
+      await postEvent(ports['imc-dispatcher'] ?? 0, '/', host, 'dev.example.hello', 'fan-1'),
+    ).toBe(202);
+    for (const name of ['display-a', 'display-b']) {
+      const got = await (displays[name] as TestServiceProcess).events();
+      expect(got.map((e) => e['id'])).toEqual(['fan-1']);
+    }
+  }, 90_000);
+
+  it('broker and triggers: the type filter lets only greetings through', async () => {
+    const { ns, displays } = await runExample('broker-trigger');
+    await ready('eventing.knative.dev/v1', 'Broker', ns, 'default');
+    for (const trigger of ['all-events', 'greetings-only']) {
+      await ready('eventing.knative.dev/v1', 'Trigger', ns, trigger);
+    }
+    const ingress = ports['broker-ingress'] ?? 0;
+    const host = `broker-ingress.${system}.svc.cluster.local`;
+    for (const type of ['dev.example.greeting', 'dev.example.farewell']) {
+      expect(await postEvent(ingress, `/${ns}/default`, host, type, type)).toBe(202);
+    }
+    const all = displays['display-all'] as TestServiceProcess;
+    const greetings = displays['display-greetings'] as TestServiceProcess;
+    const ids = async (d: TestServiceProcess) => (await d.events()).map((e) => e['id']).sort();
+    await eventually(
+      'both events at display-all',
+      async () => (await ids(all)).length === 2 || undefined,
+    );
+    expect(await ids(all)).toEqual(['dev.example.farewell', 'dev.example.greeting']);
+    expect(await ids(greetings)).toEqual(['dev.example.greeting']);
+  }, 90_000);
+});
