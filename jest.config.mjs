@@ -16,6 +16,10 @@ const candidates = [
 ];
 
 export default {
+  // Global only (project configs cannot set it): integration suites talk to real servers
+  // on a 2-core machine, where a fresh API server or a consumer-group join can take
+  // seconds; unit tests finish far below it.
+  testTimeout: 60_000,
   projects: candidates
     .filter((dir) => existsSync(join(root, dir, 'jest.config.mjs')))
     .map((dir) => `<rootDir>/${dir}`),
