@@ -18,8 +18,10 @@ npx turbo run build typecheck lint format:check --output-logs=errors-only
 echo "[test] 3/3 jest: unit, app start-up and integration tests"
 # One suite at a time: integration suites each run their own controller, and two
 # controllers at once would reconcile each other's objects (cluster-wide informers).
+# --forceExit: a suite whose setup failed may leave a child process or watch open; the
+# run must still end (its failures are already counted) instead of hanging CI.
 mkdir -p .local
 status=0
-NODE_OPTIONS=--experimental-vm-modules npx jest --maxWorkers=1 --json --outputFile=.local/test-results.json "$@" || status=$?
+NODE_OPTIONS=--experimental-vm-modules npx jest --maxWorkers=1 --forceExit --json --outputFile=.local/test-results.json "$@" || status=$?
 node scripts/test-summary.mjs .local/test-results.json
 exit "$status"

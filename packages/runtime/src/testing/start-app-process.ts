@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { RuntimeError, RuntimeErrorCode } from '../errors.js';
@@ -34,6 +34,8 @@ export async function startAppProcess(
     env: { ...process.env, ...env, ADMIN_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  liveChildren().add(child);
+  child.once('exit', () => liveChildren().delete(child));
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -74,6 +76,27 @@ export async function startAppProcess(
       return outcome;
     },
   };
+}
+
+const CHILDREN_KEY = Symbol.for('knative-ts.testing.app-processes');
+
+/**
+ * Every app process still running, kept on `process` so that one set (and one exit hook)
+ * serves all test files: Jest gives each file its own module registry, and a suite whose
+ * setup failed must not leave a controller running into the next suite or past the run.
+ */
+function liveChildren(): Set<ChildProcess> {
+  const holder = process as unknown as Record<symbol, Set<ChildProcess> | undefined>;
+  let children = holder[CHILDREN_KEY];
+  if (!children) {
+    const created = new Set<ChildProcess>();
+    holder[CHILDREN_KEY] = created;
+    process.once('exit', () => {
+      for (const child of created) child.kill('SIGKILL');
+    });
+    children = created;
+  }
+  return children;
 }
 
 function parseJson(line: string): Record<string, unknown> | undefined {
