@@ -5,14 +5,21 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const apps = ['imc-dispatcher', 'eventing-controller', 'broker-ingress', 'broker-filter'];
 execFileSync(
   'npx',
-  ['turbo', 'run', 'build', '--filter=@knative-ts/imc-dispatcher', '--output-logs=errors-only'],
+  [
+    'turbo',
+    'run',
+    'build',
+    ...apps.map((app) => `--filter=@knative-ts/${app}`),
+    '--output-logs=errors-only',
+  ],
   {
     cwd: join(here, '..'),
     stdio: 'inherit',
   },
 );
-for (const bench of ['imc-dispatcher.bench.mjs']) {
+for (const bench of ['imc-dispatcher.bench.mjs', 'broker.bench.mjs']) {
   execFileSync(process.execPath, [join(here, bench)], { stdio: 'inherit' });
 }

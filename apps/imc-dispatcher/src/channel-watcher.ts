@@ -17,6 +17,12 @@ export interface ChannelWatcherOptions {
   /** Shared by every channel's sender: one keep-alive pool per destination origin. */
   transport: HttpTransport;
   clusterDomain: string;
+  /**
+   * broker-filter's host (`broker-filter.<system namespace>.svc.<cluster domain>`): a dead
+   * letter for a failed delivery to it names the trigger's subscriber from broker-filter's
+   * error body. Default: the Sender's (`broker-filter.knative-eventing.svc.cluster.local`).
+   */
+  brokerFilterHost?: string;
   /** The metrics observer for deliveries of channels in `namespace`. */
   observer(namespace: string): DeliveryObserver;
   log: Logger;
@@ -74,9 +80,11 @@ export class ChannelWatcher {
   /** Compiles `imc` into the table (replacing its previous entry) and queues its status. */
   load(imc: InMemoryChannel): void {
     const config = compileChannel(imc, this.options.clusterDomain);
+    const { transport, brokerFilterHost } = this.options;
     const sender = new Sender({
-      transport: this.options.transport,
+      transport,
       observer: this.observerFor(config.namespace),
+      ...(brokerFilterHost === undefined ? {} : { brokerFilterHost }),
     });
     this.table.set({ ...config, sender });
     if (config.rejected.length > 0) {

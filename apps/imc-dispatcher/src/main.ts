@@ -25,6 +25,8 @@ const watcher = new ChannelWatcher({
   client,
   transport,
   clusterDomain: env.CLUSTER_DOMAIN,
+  // Dead letters of triggers name the subscriber behind this system's broker-filter.
+  brokerFilterHost: `broker-filter.${env.SYSTEM_NAMESPACE}.svc.${env.CLUSTER_DOMAIN}`,
   observer: (namespace) => metrics.observer(namespace),
   log,
 });
