@@ -1,30 +1,9 @@
 import type { KubeError } from './errors.js';
 
-/** An owner reference (metadata.ownerReferences[]). */
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
+// Object metadata is part of the shared API vocabulary; the kube client only moves it.
+import type { ObjectMeta, OwnerReference } from '@knative-ts/types';
 
-/** The metadata every object carries; fields the API server assigns are optional. */
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
-  ownerReferences?: OwnerReference[];
-}
+export type { ObjectMeta, OwnerReference };
 
 /** An unstructured Kubernetes object; typed Kinds are structurally compatible with it. */
 export interface KubeObject {
