@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+/**
+ * npm start's launcher (scripts/start.sh brings up the control plane and builds, then runs
+ * this with `.local/env` sourced). Runs until SIGINT/SIGTERM, then stops what it started.
+ */
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
+import { SandboxError, SandboxErrorCode } from './errors.js';
+import { Sandbox } from './sandbox.js';
+
+const env = process.env;
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const log = (line: string) => console.log(line);
+
+function fail(err: unknown): never {
+  const hint = err instanceof SandboxError ? `\n[start] next: ${err.hint}` : '';
+  console.error(`[start] failed: ${err instanceof Error ? err.message : String(err)}${hint}`);
+  process.exit(1);
+}
+
+const kubeconfig = env['KUBECONFIG'];
+if (!kubeconfig)
+  fail(new Error("KUBECONFIG is not set: run 'source .local/env' (written by npm run cluster:up)"));
+
+const sandbox = new Sandbox({
+  repo,
+  kubeconfig,
+  kube: createKubeClient(loadKubeConfig({ env: { KUBECONFIG: kubeconfig } })),
+  backends: { kafka: env['KAFKA_BROKERS'], nats: env['NATS_URL'], redis: env['REDIS_URL'] },
+  portBase: Number(env['SANDBOX_PORT_BASE'] ?? 19100),
+  systemNamespace: env['SYSTEM_NAMESPACE'] || 'knative-eventing',
+  clusterDomain: env['CLUSTER_DOMAIN'] || 'cluster.local',
+  examples: (env['SANDBOX_EXAMPLES'] || 'sequence').split(',').filter(Boolean),
+  log,
+});
+
+const done = new AbortController();
+let stopped: Promise<void> | undefined;
+const stop = (code: number) => {
+  done.abort();
+  stopped ??= sandbox
+    .stop()
+    .catch((err: unknown) => console.error(`[start] stopping failed: ${(err as Error).message}`))
+    .finally(() => process.exit(code));
+  return stopped;
+};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    log(`\n[start] ${signal}: stopping`);
+    void stop(0);
+  });
+}
+
+try {
+  await sandbox.start((name, code) => {
+    console.error(
+      `[start] ${name} exited unexpectedly (code ${code}); its log is in .local/sandbox/. Stopping the sandbox; fix the cause and run npm start again.`,
+    );
+    void stop(1);
+  });
+  await sandbox.awaitSequence(done.signal);
+} catch (err) {
+  if (!done.signal.aborted) {
+    // Beside a live sandbox nothing was started, and its files are not ours to remove.
+    const beside = err instanceof SandboxError && err.code === SandboxErrorCode.AlreadyRunning;
+    if (!beside) await sandbox.stop().catch(() => undefined);
+    fail(err);
+  }
+}
+// Keep running until a signal: the timers of the child processes' exit handlers hold the loop.
+setInterval(() => undefined, 1 << 30);
