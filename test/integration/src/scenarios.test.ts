@@ -6,6 +6,7 @@ import { localSlice, service } from '@knative-ts/delivery/testing';
 import { createKubeClient, isNotFound, loadKubeConfig, type KubeObject } from '@knative-ts/kube';
 import { startAppProcess, type AppProcess } from '@knative-ts/runtime/testing';
 import { startTestService, type TestServiceProcess } from '@knative-ts/test-services/testing';
+import { installedChannelKinds, type ChannelKind } from './channel-kinds.js';
 import { installCrds } from './crds.js';
 import { loadExample, localServices } from './examples.js';
 import { eventually, localCluster, uniqueName } from './local-cluster.js';
@@ -69,6 +70,7 @@ describe('Knative scenarios in local mode', () => {
   const apps: AppProcess[] = [];
   const services: TestServiceProcess[] = [];
   const ports: Record<string, number> = {};
+  const channelKinds = installedChannelKinds();
 
   const ready = (apiVersion: string, kind: string, namespace: string, name: string) =>
     eventually(
@@ -82,8 +84,16 @@ describe('Knative scenarios in local mode', () => {
       60_000,
     );
 
-  /** Runs the example's test services locally, then applies the rest of its YAML in `ns`. */
-  async function runExample(folder: string, filters: Record<string, string> = {}) {
+  /**
+   * Runs the example's test services locally, then applies the rest of its YAML in `ns`;
+   * `channelTemplate`, when given, replaces the Sequence's (the only change a user makes to
+   * swap the channel provisioner).
+   */
+  async function runExample(
+    folder: string,
+    filters: Record<string, string> = {},
+    channelTemplate?: { apiVersion: string; kind: string },
+  ) {
     const ns = uniqueName(`itest-${folder}`);
     namespaces.push(ns);
     await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
@@ -101,9 +111,12 @@ describe('Knative scenarios in local mode', () => {
       const spec = (obj as { spec?: Record<string, unknown> }).spec;
       const withSchedule =
         obj.kind === 'PingSource' ? { spec: { ...spec, schedule: SECONDS_SCHEDULE } } : {};
+      const withTemplate =
+        obj.kind === 'Sequence' && channelTemplate ? { spec: { ...spec, channelTemplate } } : {};
       await client.create({
         ...obj,
         ...withSchedule,
+        ...withTemplate,
         metadata: { ...obj.metadata, namespace: ns },
       });
     }
@@ -114,7 +127,7 @@ describe('Knative scenarios in local mode', () => {
     await installCrds();
     await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: system } });
     for (const name of [
-      'imc-dispatcher',
+      ...channelKinds.map((k) => k.service),
       'broker-ingress',
       'broker-filter',
       'pingsource-mt-adapter',
@@ -136,12 +149,9 @@ describe('Knative scenarios in local mode', () => {
     const local = { ...env, LOCAL_MODE: 'true' };
     const port = (name: string) => String(ports[name]);
     apps.push(await startAppProcess(main('eventing-controller'), env, { startTimeoutMs: 20_000 }));
-    apps.push(
-      await startAppProcess(main('imc-dispatcher'), {
-        ...local,
-        HTTP_PORT: port('imc-dispatcher'),
-      }),
-    );
+    for (const kind of channelKinds) {
+      apps.push(await startAppProcess(main(kind.app), { ...local, HTTP_PORT: port(kind.service) }));
+    }
     apps.push(
       await startAppProcess(main('broker-ingress'), {
         ...local,
@@ -165,20 +175,39 @@ describe('Knative scenarios in local mode', () => {
     }
   }, 60_000);
 
-  it('sequence: three appenders, then the display shows the whole message', async () => {
-    const { ns, displays } = await runExample('sequence');
-    const display = displays['event-display'] as TestServiceProcess;
-    const event = await eventually(
-      'the sequence reply at the display',
-      async () => ((await display.events()) as Event[]).find((e) => e.data?.message !== undefined),
-      60_000,
-    );
-    expect(event).toMatchObject({
-      type: 'dev.knative.sources.ping',
-      source: `/apis/v1/namespaces/${ns}/pingsources/ping-source`,
-      data: { message: 'hello, world! - Handled by 0 - Handled by 1 - Handled by 2' },
-    });
-  }, 90_000);
+  it('serves at least the in-memory channel', () => {
+    expect(channelKinds.map((k) => k.kind)).toContain('InMemoryChannel');
+  });
+
+  it.each(channelKinds.map((k): [string, ChannelKind] => [k.kind, k]))(
+    'sequence over %s: three appenders, then the display shows the whole message',
+    async (_kind, channel) => {
+      const { ns, displays } = await runExample(
+        'sequence',
+        {},
+        {
+          apiVersion: channel.apiVersion,
+          kind: channel.kind,
+        },
+      );
+      const display = displays['event-display'] as TestServiceProcess;
+      const event = await eventually(
+        'the sequence reply at the display',
+        async () =>
+          ((await display.events()) as Event[]).find((e) => e.data?.message !== undefined),
+        60_000,
+      );
+      expect(event).toMatchObject({
+        type: 'dev.knative.sources.ping',
+        source: `/apis/v1/namespaces/${ns}/pingsources/ping-source`,
+        data: { message: 'hello, world! - Handled by 0 - Handled by 1 - Handled by 2' },
+      });
+      // The steps ran over channels of the kind the template named, and only that changed.
+      const first = { ...channel, namespace: ns, name: 'sequence-kn-sequence-0' };
+      await expect(client.get(first)).resolves.toMatchObject({ kind: channel.kind });
+    },
+    90_000,
+  );
 
   it('parallel: even and odd ticks take their own branch, alternating', async () => {
     const { displays } = await runExample('parallel', PARALLEL_FILTERS);
