@@ -2,7 +2,8 @@
 The apps the chart deploys, keyed by app name (= Deployment, Service, ServiceAccount and
 image name): the values key of each, its component label, its container name (the
 CONTAINER_NAME metric label, as in Knative), whether it serves events on HTTP_PORT (8080,
-Service port 80), and which backend endpoints it reads. apiserver-adapter is absent: the
+Service port 80), which backend endpoints it reads, and its Service name when it is not the
+app's (Knative's PingSource reconciler looks for pingsource-mt-adapter). apiserver-adapter is absent: the
 controller runs one per ApiServerSource.
 */}}
 {{- define "eventing.apps" -}}
@@ -46,6 +47,7 @@ ping-adapter:
   key: pingAdapter
   component: ping-adapter
   container: ping-adapter
+  service: pingsource-mt-adapter
   http: false
   backends: [redis]
 {{- end }}

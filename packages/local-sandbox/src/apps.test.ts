@@ -48,9 +48,9 @@ describe('planApps', () => {
     expect(controller?.ports).toEqual({ 'http-metrics': 19101 });
   });
 
-  it('registers the ping adapter also as pingsource-mt-adapter', () => {
+  it('registers the ping adapter under its chart Service pingsource-mt-adapter', () => {
     const ping = planApps(options).find((p) => p.name === 'ping-adapter');
-    expect(ping?.extraServices).toEqual(['pingsource-mt-adapter']);
+    expect(ping?.service).toBe('pingsource-mt-adapter');
   });
 
   it('adds the channel dispatchers once they are real, with their chart key', () => {

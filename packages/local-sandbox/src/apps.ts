@@ -19,8 +19,8 @@ interface AppSpec {
   backends: Backend[];
   /** The chart's `<key>.enabled` value, for apps the chart disables by default. */
   chartKey?: string;
-  /** Services the controller checks that the chart does not ship; the sandbox creates them. */
-  extraServices?: string[];
+  /** The chart's Service for the app, when not named after it. */
+  service?: string;
 }
 
 const APPS: AppSpec[] = [
@@ -47,13 +47,13 @@ const APPS: AppSpec[] = [
   },
   { name: 'broker-ingress', container: 'ingress', http: true, backends: ['redis'] },
   { name: 'broker-filter', container: 'filter', http: true, backends: ['redis'] },
-  // Knative's PingSource reconciler checks the Service pingsource-mt-adapter.
+  // Knative's name for the adapter's Service, which the PingSource reconciler checks.
   {
     name: 'ping-adapter',
     container: 'ping-adapter',
     http: false,
     backends: ['redis'],
-    extraServices: ['pingsource-mt-adapter'],
+    service: 'pingsource-mt-adapter',
   },
 ];
 
@@ -91,7 +91,6 @@ export interface AppPlan {
   httpPort?: number;
   /** Its chart Service, registered with `ports`. */
   service: string;
-  extraServices: string[];
   ports: LocalPorts;
   chartKey?: string;
 }
@@ -120,8 +119,7 @@ export function planApps(options: PlanOptions): AppPlan[] {
         env: appEnv(spec, options, adminPort, httpPort),
         adminPort,
         ...(httpPort !== undefined && { httpPort }),
-        service: spec.name,
-        extraServices: spec.extraServices ?? [],
+        service: spec.service ?? spec.name,
         ports: { ...(httpPort !== undefined && { http: httpPort }), 'http-metrics': adminPort },
         ...(spec.chartKey !== undefined && { chartKey: spec.chartKey }),
       },

@@ -43,12 +43,6 @@ function fakeKube(initial: KubeObject[] = []) {
   return { kube: kube as unknown as KubeClient, store };
 }
 
-const svc = (name: string): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'Service',
-  metadata: { name, namespace: 'knative-eventing' },
-});
-
 describe('Registrations', () => {
   it('creates a slice, replaces a stale one from an earlier run, and removes both', async () => {
     const { kube, store } = fakeKube([
@@ -79,26 +73,6 @@ describe('Registrations', () => {
       'EndpointSlice knative-eventing/imc-dispatcher-local-sandbox',
     ]);
     expect(store.size).toBe(0);
-  });
-
-  it('creates a missing Service when asked, keeps an existing one, and removes only its own', async () => {
-    const { kube, store } = fakeKube([svc('ping-adapter')]);
-    const regs = new Registrations(kube);
-    const ports = { 'http-metrics': 9 };
-    await regs.register({ namespace: 'knative-eventing', service: 'ping-adapter', ports });
-    await regs.register(
-      { namespace: 'knative-eventing', service: 'pingsource-mt-adapter', ports },
-      { createService: true },
-    );
-    const created = store.get('Service/knative-eventing/pingsource-mt-adapter') as {
-      spec?: unknown;
-    };
-    expect(created.spec).toEqual({
-      ports: [{ name: 'http-metrics', port: 9090, protocol: 'TCP' }],
-    });
-
-    await regs.removeAll();
-    expect([...store.keys()]).toEqual(['Service/knative-eventing/ping-adapter']);
   });
 
   it('removes nothing twice', async () => {

@@ -1,7 +1,6 @@
 /**
  * Registers local processes for Services through the API server, and removes exactly what
- * it registered. Creating a missing Service is allowed only for names the chart does not
- * ship but the controller checks (e.g. `pingsource-mt-adapter`); those are removed too.
+ * it registered. The Services themselves come from the chart or the example YAML.
  */
 import {
   isAlreadyExists,
@@ -10,15 +9,7 @@ import {
   type KubeObject,
   type ObjectRef,
 } from '@knative-ts/kube';
-import {
-  makeLocalEndpointSlice,
-  SANDBOX_MANAGER,
-  sliceName,
-  type Registration,
-} from './endpoint-slice.js';
-
-/** Every Service port is port N → named target; the names match the slice's ports. */
-const SERVICE_PORTS: Record<string, number> = { http: 80, 'http-metrics': 9090 };
+import { makeLocalEndpointSlice, sliceName, type Registration } from './endpoint-slice.js';
 
 /** The registrations of one sandbox run. */
 export class Registrations {
@@ -26,9 +17,8 @@ export class Registrations {
 
   constructor(private readonly kube: KubeClient) {}
 
-  /** Creates or replaces the slice for `registration`; `createService` adds a missing Service. */
-  async register(registration: Registration, { createService = false } = {}): Promise<void> {
-    if (createService) await this.ensureService(registration);
+  /** Creates or replaces the slice for `registration`. */
+  async register(registration: Registration): Promise<void> {
     const slice = makeLocalEndpointSlice(registration);
     await this.createOrReplace(slice);
     this.owned.push(refOf(slice));
@@ -46,31 +36,6 @@ export class Registrations {
       }
     }
     return removed;
-  }
-
-  private async ensureService({ namespace, service, ports }: Registration): Promise<void> {
-    const svc: KubeObject = {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: {
-        name: service,
-        namespace,
-        labels: { 'app.kubernetes.io/managed-by': SANDBOX_MANAGER },
-      },
-      spec: {
-        ports: Object.keys(ports).map((name) => ({
-          name,
-          port: SERVICE_PORTS[name] ?? 80,
-          protocol: 'TCP',
-        })),
-      },
-    } as KubeObject;
-    try {
-      await this.kube.create(svc);
-      this.owned.push(refOf(svc));
-    } catch (err) {
-      if (!isAlreadyExists(err)) throw err;
-    }
   }
 
   private async createOrReplace(obj: KubeObject): Promise<void> {

@@ -200,12 +200,6 @@ export class Sandbox {
     const ns = this.options.systemNamespace;
     for (const app of this.apps) {
       await this.registrations.register({ namespace: ns, service: app.service, ports: app.ports });
-      for (const service of app.extraServices) {
-        await this.registrations.register(
-          { namespace: ns, service, ports: app.ports },
-          { createService: true },
-        );
-      }
     }
   }
 
