@@ -60,6 +60,17 @@ describe('kube-apiserver and kube-controller-manager', () => {
         undefined
       );
     });
+    // Established can precede the resource's handler by a moment on a fresh API server; a
+    // watch opened in that gap ends at once, so wait until the resource is really served.
+    await eventually('widgets to be served', async () => {
+      await objects.listNamespacedCustomObject({
+        group,
+        version: 'v1',
+        namespace,
+        plural: 'widgets',
+      });
+      return true;
+    });
   });
 
   afterAll(async () => {
