@@ -1,27 +1,4 @@
-import { int, oneOf, port, str, type Field } from '@knative-ts/runtime';
-
-/** `true` / `false`, as Kubernetes manifests write booleans into env. */
-function bool(fallback: boolean): Field<boolean> {
-  const field = oneOf(['true', 'false'] as const, fallback ? 'true' : 'false');
-  return {
-    parse: (raw) => {
-      const result = field.parse(raw);
-      return result.ok ? { ok: true, value: result.value === 'true' } : result;
-    },
-  };
-}
+import { receiverSchema } from '@knative-ts/delivery';
 
 /** broker-filter's own variables, read once by main with the base ones. */
-export const filterSchema = {
-  /** Event ingress; 0 asks the OS for a free port (logged as `port`). */
-  HTTP_PORT: port(8080),
-  /** Largest accepted request body; larger requests are answered 413. */
-  MAX_BODY_BYTES: int({ min: 1, default: 4 * 1024 * 1024 }),
-  /** Suffix of in-cluster hosts, for local-mode resolution. */
-  CLUSTER_DOMAIN: str('cluster.local'),
-  /** Resolve `*.svc.<domain>` destinations through the API server to local ports. */
-  LOCAL_MODE: bool(false),
-  /** Metric labels `unique_name` (pod name + random suffix) and `container_name`, as Knative. */
-  POD_NAME: str('broker-filter'),
-  CONTAINER_NAME: str('filter'),
-};
+export const filterSchema = receiverSchema({ podName: 'broker-filter', containerName: 'filter' });

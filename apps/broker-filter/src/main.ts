@@ -1,4 +1,4 @@
-import { LocalResolver, startEventReceiver, UndiciTransport } from '@knative-ts/delivery';
+import { createTransport, startEventReceiver } from '@knative-ts/delivery';
 import { compileTriggerFilter } from '@knative-ts/eventfilter';
 import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { startApp } from '@knative-ts/runtime';
@@ -12,10 +12,11 @@ const app = await startApp({ name: 'broker-filter', schema: filterSchema });
 const { config: env, log } = app;
 const client = createKubeClient(loadKubeConfig());
 // Local mode: cluster addresses are resolved through the API server to local ports.
-const resolve = env.LOCAL_MODE
-  ? new LocalResolver({ kube: client, clusterDomain: env.CLUSTER_DOMAIN }).resolve
-  : undefined;
-const transport = new UndiciTransport(resolve ? { resolve } : {});
+const transport = createTransport({
+  localMode: env.LOCAL_MODE,
+  clusterDomain: env.CLUSTER_DOMAIN,
+  kube: client,
+});
 const metrics = new FilterMetrics({
   registry: app.registry,
   podName: env.POD_NAME,

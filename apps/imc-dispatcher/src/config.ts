@@ -1,28 +1,9 @@
-import { oneOf, port, int, str, type Field } from '@knative-ts/runtime';
-
-/** `true` / `false`, as Kubernetes manifests write booleans into env. */
-function bool(fallback: boolean): Field<boolean> {
-  const field = oneOf(['true', 'false'] as const, fallback ? 'true' : 'false');
-  return {
-    parse: (raw) => {
-      const result = field.parse(raw);
-      return result.ok ? { ok: true, value: result.value === 'true' } : result;
-    },
-  };
-}
+import { receiverSchema } from '@knative-ts/delivery';
+import { str } from '@knative-ts/runtime';
 
 /** The imc-dispatcher's own variables, read once by main with the base ones. */
 export const dispatcherSchema = {
-  /** Event ingress; 0 asks the OS for a free port (logged as `port`). */
-  HTTP_PORT: port(8080),
-  /** Largest accepted request body; larger requests are answered 413. */
-  MAX_BODY_BYTES: int({ min: 1, default: 4 * 1024 * 1024 }),
-  /** Suffix of channel hosts: `<name>-kn-channel.<ns>.svc.<domain>`. */
-  CLUSTER_DOMAIN: str('cluster.local'),
-  /** Resolve `*.svc.<domain>` destinations through the API server to local ports. */
-  LOCAL_MODE: bool(false),
+  ...receiverSchema({ podName: 'imc-dispatcher', containerName: 'imc-dispatcher' }),
+  /** Where broker-filter runs: its error bodies are unwrapped for dead letters. */
   SYSTEM_NAMESPACE: str('knative-eventing'),
-  /** Metric labels `unique_name` (pod name + random suffix) and `container_name`, as Knative. */
-  POD_NAME: str('imc-dispatcher'),
-  CONTAINER_NAME: str('imc-dispatcher'),
 };

@@ -1,15 +1,4 @@
-import { int, oneOf, str, type Field } from '@knative-ts/runtime';
-
-/** `true` / `false`, as Kubernetes manifests write booleans into env. */
-function bool(fallback: boolean): Field<boolean> {
-  const field = oneOf(['true', 'false'] as const, fallback ? 'true' : 'false');
-  return {
-    parse: (raw) => {
-      const result = field.parse(raw);
-      return result.ok ? { ok: true, value: result.value === 'true' } : result;
-    },
-  };
-}
+import { bool, int, str } from '@knative-ts/runtime';
 
 /** The ping-adapter's own variables, read once by main with the base ones. */
 export const pingAdapterSchema = {

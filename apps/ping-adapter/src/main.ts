@@ -1,4 +1,4 @@
-import { LocalResolver, Sender, UndiciTransport } from '@knative-ts/delivery';
+import { createTransport, Sender } from '@knative-ts/delivery';
 import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { startApp } from '@knative-ts/runtime';
 import { pingAdapterSchema } from './config.js';
@@ -12,10 +12,11 @@ const app = await startApp({ name: 'ping-adapter', schema: pingAdapterSchema });
 const { config: env, log } = app;
 const client = createKubeClient(loadKubeConfig());
 // Local mode: cluster addresses are resolved through the API server to local ports.
-const resolve = env.LOCAL_MODE
-  ? new LocalResolver({ kube: client, clusterDomain: env.CLUSTER_DOMAIN }).resolve
-  : undefined;
-const transport = new UndiciTransport(resolve ? { resolve } : {});
+const transport = createTransport({
+  localMode: env.LOCAL_MODE,
+  clusterDomain: env.CLUSTER_DOMAIN,
+  kube: client,
+});
 const claims = createTickClaims(env, log);
 const scheduler = new PingScheduler({ claims, send: sinkSender(new Sender({ transport })), log });
 const watcher = new SourceWatcher({ client, scheduler, log });

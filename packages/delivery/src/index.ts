@@ -117,3 +117,4 @@ export {
   readBrokerTtl,
   stripBrokerTtl,
 } from './receiver/broker-ttl.js';
+export { createTransport, receiverSchema, senderSchema } from './data-plane.js';

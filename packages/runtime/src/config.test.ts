@@ -1,4 +1,4 @@
-import { int, oneOf, port, readConfig, str } from './config.js';
+import { bool, int, oneOf, port, readConfig, str } from './config.js';
 import { RuntimeError } from './errors.js';
 
 describe('readConfig', () => {
@@ -7,19 +7,24 @@ describe('readConfig', () => {
     LOG_LEVEL: oneOf(['debug', 'info'], 'info'),
     NAME: str(),
     RETRIES: int({ min: 0, max: 10, default: 3 }),
+    LOCAL: bool(false),
   };
 
   it.each([
-    ['defaults', { NAME: 'a' }, { ADMIN_PORT: 9090, LOG_LEVEL: 'info', NAME: 'a', RETRIES: 3 }],
+    [
+      'defaults',
+      { NAME: 'a' },
+      { ADMIN_PORT: 9090, LOG_LEVEL: 'info', NAME: 'a', RETRIES: 3, LOCAL: false },
+    ],
     [
       'explicit values',
-      { ADMIN_PORT: '0', LOG_LEVEL: 'debug', NAME: 'b', RETRIES: '10' },
-      { ADMIN_PORT: 0, LOG_LEVEL: 'debug', NAME: 'b', RETRIES: 10 },
+      { ADMIN_PORT: '0', LOG_LEVEL: 'debug', NAME: 'b', RETRIES: '10', LOCAL: 'true' },
+      { ADMIN_PORT: 0, LOG_LEVEL: 'debug', NAME: 'b', RETRIES: 10, LOCAL: true },
     ],
     [
       'empty as unset',
-      { ADMIN_PORT: '', NAME: 'c' },
-      { ADMIN_PORT: 9090, LOG_LEVEL: 'info', NAME: 'c', RETRIES: 3 },
+      { ADMIN_PORT: '', NAME: 'c', LOCAL: '' },
+      { ADMIN_PORT: 9090, LOG_LEVEL: 'info', NAME: 'c', RETRIES: 3, LOCAL: false },
     ],
   ])('reads %s', (_case, env, expected) => {
     expect(readConfig(env, schema)).toEqual(expected);
@@ -33,6 +38,11 @@ describe('readConfig', () => {
       'an unknown choice',
       { NAME: 'a', LOG_LEVEL: 'loud' },
       ['LOG_LEVEL must be one of debug, info'],
+    ],
+    [
+      'a boolean other than true or false',
+      { NAME: 'a', LOCAL: 'yes' },
+      ['LOCAL must be one of true, false'],
     ],
     [
       'every problem at once',

@@ -58,6 +58,20 @@ export function oneOf<const T extends string>(values: readonly T[], fallback?: T
   );
 }
 
+/** `true` or `false`, as Kubernetes manifests write booleans into env. */
+export function bool(fallback?: boolean): Field<boolean> {
+  const choice = oneOf(
+    ['true', 'false'] as const,
+    fallback === undefined ? undefined : `${fallback}`,
+  );
+  return {
+    parse: (raw) => {
+      const result = choice.parse(raw);
+      return result.ok ? { ok: true, value: result.value === 'true' } : result;
+    },
+  };
+}
+
 /**
  * Read every variable of `schema` from `env`. Throws one RUNTIME_ERR_CONFIG error naming
  * every missing or invalid variable, so an operator fixes them all in one go.

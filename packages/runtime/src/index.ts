@@ -1,6 +1,7 @@
 export { startAdminServer, type AdminServer, type AdminServerOptions } from './admin-server.js';
 export { baseSchema, startApp, type App, type StartAppOptions } from './app.js';
 export {
+  bool,
   int,
   oneOf,
   port,
