@@ -54,7 +54,8 @@ start_controller_manager() {
 }
 controller_manager_ready() { curl -fsSk "https://127.0.0.1:$KCM_PORT/healthz" | grep -q '^ok$'; }
 
-# A KRaft cluster id is 16 random bytes in URL-safe base64 without padding.
+# A KRaft cluster id is 16 random bytes in URL-safe base64 without padding. It may begin
+# with "-", so it is passed as --cluster-id=<id>, never as a separate argument.
 kafka_cluster_id() { head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c1-22; }
 
 start_kafka() {
@@ -65,7 +66,7 @@ start_kafka() {
   if [ ! -f "$dir/data/meta.properties" ]; then
     # KRaft needs its log directory formatted with a cluster id before the first start.
     java -cp "$KAFKA_LIBS/*" -Dlog4j.configuration="file:$CLUSTER_DIR/kafka/log4j.properties" \
-      kafka.tools.StorageTool format --ignore-formatted -t "$(kafka_cluster_id)" \
+      kafka.tools.StorageTool format --ignore-formatted --cluster-id="$(kafka_cluster_id)" \
       -c "$dir/server.properties" >"$dir/format.log" 2>&1 ||
       { cat "$dir/format.log" >&2; fail "formatting Kafka's storage failed." "remove $dir and rerun 'npm run cluster:up'."; }
   fi
