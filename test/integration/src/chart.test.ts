@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { crdFiles, deployDir } from './crds.js';
+import { installServingServiceCrd } from './eventing-sandbox.js';
 import { kubectl, type KubectlResult } from './kubectl.js';
 import { eventually, localCluster, uniqueName } from './local-cluster.js';
 
@@ -403,6 +405,15 @@ describe('charts/eventing', () => {
   });
 
   it('RBAC: Knative Services are addressable through the aggregated resolver role', async () => {
+    // `kubectl auth can-i` resolves the resource through discovery, so Knative Serving's
+    // Service must be served (our stand-in CRD) whichever suite ran first.
+    const client = createKubeClient(
+      loadKubeConfig({ env: { KUBECONFIG: localCluster().kubeconfig } }),
+    );
+    await installServingServiceCrd(
+      client,
+      join(repoRoot, 'test/integration/fixtures/channels/knative-serving-service-crd.yaml'),
+    );
     // kube-controller-manager copies the labelled rules into the aggregated ClusterRole.
     await eventually(
       'the addressable-resolver aggregation',
