@@ -31,6 +31,7 @@ import {
   BrokerFilterName,
   BrokerIngressName,
 } from './resources/system-services.js';
+import { clearDeadLetterSink, resolveDeadLetterSink } from '../dead-letter-sink.js';
 
 export interface BrokerReconcilerOptions {
   client: KubeClient;
@@ -270,29 +271,18 @@ export class BrokerReconciler implements KindReconciler<Broker> {
 
   private async resolveDeadLetterSink(broker: Broker, m: Manager): Promise<ReconcileResult> {
     const status = broker.status ?? {};
-    delete status.deadLetterSinkUri;
-    delete status.deadLetterSinkCACerts;
-    delete status.deadLetterSinkAudience;
+    clearDeadLetterSink(status);
     const dls = broker.spec.delivery?.deadLetterSink;
     if (!dls) {
       markDeadLetterSinkNotConfigured(m);
       return undefined;
     }
-    try {
-      const address = await this.options.resolver.address(
-        dls,
-        broker.metadata.namespace ?? '',
-        keyOf(broker),
-      );
-      status.deadLetterSinkUri = address.url;
-      if (address.CACerts) status.deadLetterSinkCACerts = address.CACerts;
-      if (address.audience) status.deadLetterSinkAudience = address.audience;
+    const failure = await resolveDeadLetterSink(this.options.resolver, dls, broker, status);
+    if (failure === undefined) {
       m.markTrue('DeadLetterSinkResolved');
       return undefined;
-    } catch (err) {
-      const message = (err as Error).message;
-      m.markFalse('DeadLetterSinkResolved', "Unable to get the DeadLetterSink's URI", message);
-      return warningEvent('InternalError', `Failed to resolve Dead Letter Sink URI: ${message}`);
     }
+    m.markFalse('DeadLetterSinkResolved', "Unable to get the DeadLetterSink's URI", failure);
+    return warningEvent('InternalError', `Failed to resolve Dead Letter Sink URI: ${failure}`);
   }
 }

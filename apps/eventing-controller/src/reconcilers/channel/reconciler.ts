@@ -18,6 +18,7 @@ import {
 import type { References } from '../../references/references.js';
 import { defaultChannelTemplate, DefaultChannelConfigMapName } from './channel-defaults-config.js';
 import { backingChannelRef, makeBackingChannel } from './resources/make-backing-channel.js';
+import { clearDeadLetterSink, deadLetterSinkOf, setDeadLetterSink } from '../dead-letter-sink.js';
 
 export interface ChannelReconcilerOptions {
   client: KubeClient;
@@ -126,15 +127,13 @@ export class ChannelReconciler implements KindReconciler<Channel> {
   /** DeadLetterSinkResolved from the backing channel, which resolves the sink itself. */
   private propagateDeadLetterSink(channel: Channel, backing: BackingChannel, m: Manager): void {
     const status = channel.status ?? {};
-    const from = backing.status ?? {};
-    delete status.deadLetterSinkUri;
-    delete status.deadLetterSinkCACerts;
-    delete status.deadLetterSinkAudience;
+    clearDeadLetterSink(status);
     if (!channel.spec.delivery?.deadLetterSink) {
       markDeadLetterSinkNotConfigured(m);
       return;
     }
-    if (!from.deadLetterSinkUri) {
+    const mirrored = deadLetterSinkOf(backing.status ?? {});
+    if (!mirrored) {
       m.markFalse(
         'DeadLetterSinkResolved',
         `Backing Channel ${backing.metadata.name ?? ''} didn't set status.deadLetterSinkURI`,
@@ -142,9 +141,7 @@ export class ChannelReconciler implements KindReconciler<Channel> {
       );
       return;
     }
-    status.deadLetterSinkUri = from.deadLetterSinkUri;
-    if (from.deadLetterSinkCACerts) status.deadLetterSinkCACerts = from.deadLetterSinkCACerts;
-    if (from.deadLetterSinkAudience) status.deadLetterSinkAudience = from.deadLetterSinkAudience;
+    setDeadLetterSink(status, mirrored);
     m.markTrue('DeadLetterSinkResolved');
   }
 }

@@ -22,6 +22,7 @@ import {
   makeChannelService,
   type Service,
 } from './resources/make-channel-service.js';
+import { clearDeadLetterSink, resolveDeadLetterSink } from '../dead-letter-sink.js';
 
 export interface InMemoryChannelReconcilerOptions {
   client: KubeClient;
@@ -186,29 +187,18 @@ export class InMemoryChannelReconciler implements KindReconciler<InMemoryChannel
     m: Manager,
   ): Promise<ReconcileResult> {
     const status = imc.status ?? {};
-    delete status.deadLetterSinkUri;
-    delete status.deadLetterSinkCACerts;
-    delete status.deadLetterSinkAudience;
+    clearDeadLetterSink(status);
     const dls = imc.spec.delivery?.deadLetterSink;
     if (!dls) {
       markDeadLetterSinkNotConfigured(m);
       return undefined;
     }
-    try {
-      const address = await this.options.resolver.address(
-        dls,
-        imc.metadata.namespace ?? '',
-        keyOf(imc),
-      );
-      status.deadLetterSinkUri = address.url;
-      if (address.CACerts) status.deadLetterSinkCACerts = address.CACerts;
-      if (address.audience) status.deadLetterSinkAudience = address.audience;
+    const failure = await resolveDeadLetterSink(this.options.resolver, dls, imc, status);
+    if (failure === undefined) {
       m.markTrue('DeadLetterSinkResolved');
       return undefined;
-    } catch (err) {
-      const message = (err as Error).message;
-      m.markFalse('DeadLetterSinkResolved', "Unable to get the DeadLetterSink's URI", message);
-      return warningEvent('InternalError', `Failed to resolve Dead Letter Sink URI: ${message}`);
     }
+    m.markFalse('DeadLetterSinkResolved', "Unable to get the DeadLetterSink's URI", failure);
+    return warningEvent('InternalError', `Failed to resolve Dead Letter Sink URI: ${failure}`);
   }
 }

@@ -25,6 +25,12 @@ import { isDerivative } from '../semantic.js';
 import { checkDependency } from './dependency.js';
 import { triggerFilterUrl } from './resources/filter-paths.js';
 import { makeSubscription } from './resources/make-subscription.js';
+import {
+  clearDeadLetterSink,
+  deadLetterSinkOf,
+  resolveDeadLetterSink,
+  setDeadLetterSink,
+} from '../dead-letter-sink.js';
 
 /** Checks a trigger's filters (eventfilter's compileTriggerFilter fits). */
 export type FilterValidator = (
@@ -152,34 +158,23 @@ export class TriggerReconciler implements KindReconciler<Trigger> {
   /** The trigger's dead-letter sink, else the one its broker resolved (resolveDeadLetterSink). */
   private async resolveDls(trigger: Trigger, broker: Broker, m: Manager): Promise<ReconcileResult> {
     const status = trigger.status ?? {};
-    delete status.deadLetterSinkUri;
-    delete status.deadLetterSinkCACerts;
-    delete status.deadLetterSinkAudience;
+    clearDeadLetterSink(status);
     const own = trigger.spec.delivery?.deadLetterSink;
     if (own) {
-      try {
-        const address = await this.options.resolver.address(
-          own,
-          trigger.metadata.namespace ?? '',
-          keyOf(trigger),
-        );
-        status.deadLetterSinkUri = address.url;
-        if (address.CACerts) status.deadLetterSinkCACerts = address.CACerts;
-        if (address.audience) status.deadLetterSinkAudience = address.audience;
+      const failure = await resolveDeadLetterSink(this.options.resolver, own, trigger, status);
+      if (failure === undefined) {
         m.markTrue('DeadLetterSinkResolved');
         return undefined;
-      } catch (err) {
-        const message = (err as Error).message;
-        m.markFalse('DeadLetterSinkResolved', "Unable to get the dead letter sink's URI", message);
-        return warningEvent('InternalError', `Failed to resolve the dead letter sink: ${message}`);
       }
+      m.markFalse('DeadLetterSinkResolved', "Unable to get the dead letter sink's URI", failure);
+      return warningEvent('InternalError', `Failed to resolve the dead letter sink: ${failure}`);
     }
     if (!broker.spec.delivery?.deadLetterSink) {
       markDeadLetterSinkNotConfigured(m);
       return undefined;
     }
-    const from = broker.status ?? {};
-    if (!from.deadLetterSinkUri) {
+    const inherited = deadLetterSinkOf(broker.status ?? {});
+    if (!inherited) {
       const name = broker.metadata.name ?? '';
       m.markFalse(
         'DeadLetterSinkResolved',
@@ -188,9 +183,7 @@ export class TriggerReconciler implements KindReconciler<Trigger> {
       );
       return warningEvent('InternalError', `broker ${name} didn't set status.deadLetterSinkURI`);
     }
-    status.deadLetterSinkUri = from.deadLetterSinkUri;
-    if (from.deadLetterSinkCACerts) status.deadLetterSinkCACerts = from.deadLetterSinkCACerts;
-    if (from.deadLetterSinkAudience) status.deadLetterSinkAudience = from.deadLetterSinkAudience;
+    setDeadLetterSink(status, inherited);
     m.markTrue('DeadLetterSinkResolved');
     return undefined;
   }
