@@ -203,9 +203,10 @@ describe('Sequence, Parallel and PingSource on the real control plane', () => {
       subscriber: { ref: { apiVersion: 'v1', kind: 'Service', name: 'odd-transformer' } },
       reply: { uri: 'http://odd-reply.example.com' },
     });
-    for (const name of [`${p}-kn-parallel`, `${p}-kn-parallel-0`, `${p}-kn-parallel-1`]) {
-      await markSubscribersReady(name);
-    }
+    // The ingress channel carries both branches' filter Subscriptions.
+    await markSubscribersReady(`${p}-kn-parallel`, 2);
+    await markSubscribersReady(`${p}-kn-parallel-0`);
+    await markSubscribersReady(`${p}-kn-parallel-1`);
     const parallel = await whenReady(ref('Parallel', p, flows));
     expect(parallel.status?.address?.url).toBe(channelUrl(`${p}-kn-parallel`));
     expect(parallel.status?.['ingressChannelStatus']).toMatchObject({
@@ -246,10 +247,14 @@ describe('Sequence, Parallel and PingSource on the real control plane', () => {
   }
 
   /** Writes what the imc-dispatcher would: every subscriber in spec is ready. */
-  async function markSubscribersReady(channel: string): Promise<void> {
-    const imc = await eventually(`subscribers in ${channel}`, async () => {
+  /**
+   * Plays the dispatcher once `expected` subscribers are in the channel's spec (marking
+   * fewer would leave a late Subscription unready for good).
+   */
+  async function markSubscribersReady(channel: string, expected = 1): Promise<void> {
+    const imc = await eventually(`${expected} subscriber(s) in ${channel}`, async () => {
       const c = await get(ref('InMemoryChannel', channel));
-      return (c.spec?.subscribers?.length ?? 0) > 0 ? c : undefined;
+      return (c.spec?.subscribers?.length ?? 0) >= expected ? c : undefined;
     });
     const subscribers = (imc.spec?.subscribers ?? []).map((s) => ({
       uid: s.uid,
