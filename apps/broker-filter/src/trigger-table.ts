@@ -12,7 +12,7 @@ import {
   type DeliveryConfig,
 } from '@knative-ts/delivery';
 import type { KubeClient } from '@knative-ts/kube';
-import { Informer, type Logger } from '@knative-ts/reconciler';
+import { Informer, type Logger, NamespacedTable } from '@knative-ts/reconciler';
 import type { Trigger, TriggerSpec } from '@knative-ts/types';
 
 /** `compileTriggerFilter` of @knative-ts/eventfilter. */
@@ -76,25 +76,7 @@ export interface TriggerLookup {
 }
 
 /** Triggers by `namespace/name`. */
-export class TriggerTable implements TriggerLookup {
-  private readonly entries = new Map<string, TriggerEntry>();
-
-  get(namespace: string, name: string): TriggerEntry | undefined {
-    return this.entries.get(`${namespace}/${name}`);
-  }
-
-  set(entry: TriggerEntry): void {
-    this.entries.set(`${entry.namespace}/${entry.name}`, entry);
-  }
-
-  delete(namespace: string, name: string): void {
-    this.entries.delete(`${namespace}/${name}`);
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
-}
+export class TriggerTable extends NamespacedTable<TriggerEntry> implements TriggerLookup {}
 
 export interface TriggerWatcherOptions {
   client: KubeClient;

@@ -4,7 +4,7 @@
  * reconciler writes to `status.annotations["knative.dev/channelAddress"]`.
  */
 import type { KubeClient } from '@knative-ts/kube';
-import { Informer, type Logger } from '@knative-ts/reconciler';
+import { Informer, type Logger, NamespacedTable } from '@knative-ts/reconciler';
 import { BrokerChannelAddressStatusAnnotation, type Broker } from '@knative-ts/types';
 
 /** One broker as a request sees it. */
@@ -42,25 +42,7 @@ function isHttpUrl(value: string): boolean {
 }
 
 /** Brokers by `namespace/name`. */
-export class BrokerTable implements BrokerLookup {
-  private readonly entries = new Map<string, BrokerEntry>();
-
-  get(namespace: string, name: string): BrokerEntry | undefined {
-    return this.entries.get(`${namespace}/${name}`);
-  }
-
-  set(entry: BrokerEntry): void {
-    this.entries.set(`${entry.namespace}/${entry.name}`, entry);
-  }
-
-  delete(namespace: string, name: string): void {
-    this.entries.delete(`${namespace}/${name}`);
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
-}
+export class BrokerTable extends NamespacedTable<BrokerEntry> implements BrokerLookup {}
 
 export interface BrokerWatcherOptions {
   client: KubeClient;

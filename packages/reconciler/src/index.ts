@@ -9,6 +9,7 @@ export {
 export { hasFinalizer, setFinalizer } from './finalizers.js';
 export { Informer, type EventHandlers, type InformerOptions } from './informer.js';
 export { keyOf, splitKey } from './keys.js';
+export { NamespacedTable } from './namespaced-table.js';
 export { LeaderElector, type LeaderElectionOptions } from './leader-election.js';
 export { silentLogger, type Logger } from './logger.js';
 export { controllerOf, isControlledBy, ownerReference } from './owner-refs.js';
