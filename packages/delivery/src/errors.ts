@@ -16,6 +16,12 @@ export const DeliveryErrorCode = {
   MalformedReply: 'DELIVERY_ERR_MALFORMED_REPLY',
   /** Local mode could not map a cluster address to a local port. */
   LocalResolve: 'DELIVERY_ERR_LOCAL_RESOLVE',
+  /** The caller gave up (its request closed, or shutdown): nothing more is attempted. */
+  Aborted: 'DELIVERY_ERR_ABORTED',
+  /** The dispatch deadline would pass before the next retry: no more retries. */
+  DeadlineExceeded: 'DELIVERY_ERR_DEADLINE_EXCEEDED',
+  /** The process is at its in-flight bound: the sender is told to come back later. */
+  Overloaded: 'DELIVERY_ERR_OVERLOADED',
 } as const;
 
 export type DeliveryErrorCode = (typeof DeliveryErrorCode)[keyof typeof DeliveryErrorCode];

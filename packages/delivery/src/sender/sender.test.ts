@@ -169,14 +169,25 @@ describe('Sender against real HTTP servers', () => {
     expect(sleeps).toEqual([50]); // linear: first retry immediate, then delay·1
   });
 
-  it('honours Retry-After on 429 up to retryAfterMax', async () => {
-    const sub = await server((_r, i) =>
-      i === 0 ? { status: 429, headers: { 'retry-after': '120' } } : { status: 200 },
-    );
-    const config = compileDelivery({ retry: 1, retryAfterMax: 'PT2S' });
-    await sender.send(event, sub.url, { config });
-    expect(sleeps).toEqual([2000]);
-  });
+  it.each([
+    ['enabled', true, [2000]],
+    ['disabled (Knative default)', false, []],
+  ])(
+    'with delivery-retryafter %s, Retry-After on 429 (capped by retryAfterMax) sets the wait',
+    async (_name, deliveryRetryAfter, expected) => {
+      const sub = await server((_r, i) =>
+        i === 0 ? { status: 429, headers: { 'retry-after': '120' } } : { status: 200 },
+      );
+      const flagged = new Sender({
+        sleep: async (ms) => void sleeps.push(ms),
+        features: () => ({ deliveryTimeout: true, deliveryRetryAfter }),
+      });
+      const config = compileDelivery({ retry: 1, retryAfterMax: 'PT2S' });
+      await flagged.send(event, sub.url, { config });
+      await flagged.close();
+      expect(sleeps).toEqual(expected);
+    },
+  );
 
   it('forwards a 200 reply to the reply URL with pass-through headers only', async () => {
     const sub = await server(() => ({
@@ -278,6 +289,144 @@ describe('Sender against real HTTP servers', () => {
       url: '/path',
       headers: { host: 'sub.ns1.svc.cluster.local' },
     });
+  });
+});
+
+describe('Sender bounds: capped backoff, default timeout, deadline, cancellation', () => {
+  const servers: EventServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  async function server(...args: Parameters<typeof startEventServer>): Promise<EventServer> {
+    const s = await startEventServer(...args);
+    servers.push(s);
+    return s;
+  }
+
+  it('caps exponential backoff: retry 30 at PT0.2S never waits past the cap, never overflows', async () => {
+    const sleeps: number[] = [];
+    const sender = new Sender({
+      sleep: async (ms) => void sleeps.push(ms),
+      limits: { maxRetryDelayMs: 60_000 },
+    });
+    const sub = await server(() => ({ status: 500 }));
+    const config = compileDelivery({ retry: 30, backoffPolicy: 'exponential', backoffDelay: 'PT0.2S' });
+    const result = await sender.send(event, sub.url, { config });
+    await sender.close();
+    expect(result.ok).toBe(false);
+    expect(sub.requests).toHaveLength(31);
+    expect(sleeps).toHaveLength(30);
+    // Grows, then stays at the cap: without it, 0.2 s·2^29 exceeds setTimeout's range (1 ms).
+    for (let i = 1; i < sleeps.length; i++) expect(sleeps[i]).toBeGreaterThanOrEqual(sleeps[i - 1]!);
+    expect(sleeps.slice(0, 3)).toEqual([200, 400, 800]);
+    expect(Math.max(...sleeps)).toBe(60_000);
+    expect(sleeps.at(-1)).toBe(60_000);
+  });
+
+  it('caps a huge retryAfterMax to the retry-delay limit', async () => {
+    const sleeps: number[] = [];
+    const sender = new Sender({
+      sleep: async (ms) => void sleeps.push(ms),
+      limits: { maxRetryDelayMs: 5_000 },
+      features: () => ({ deliveryTimeout: true, deliveryRetryAfter: true }),
+    });
+    const sub = await server((_r, i) =>
+      i === 0 ? { status: 503, headers: { 'retry-after': '999999999' } } : { status: 202 },
+    );
+    await sender.send(event, sub.url, {
+      config: compileDelivery({ retry: 1, retryAfterMax: 'P100000D' }),
+    });
+    await sender.close();
+    expect(sleeps).toEqual([5_000]);
+  });
+
+  it('gives every attempt the default timeout when delivery.timeout is unset', async () => {
+    const sender = new Sender({ limits: { defaultAttemptTimeoutMs: 150 } });
+    const sub = await server(() => ({ status: 202, delayMs: 5_000 }));
+    const started = Date.now();
+    const result = await sender.send(event, sub.url, { config: compileDelivery({}) });
+    await sender.close();
+    expect(result).toMatchObject({ ok: false, error: { code: 'DELIVERY_ERR_TIMEOUT' } });
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('ignores delivery.timeout when delivery-timeout is disabled', async () => {
+    const sender = new Sender({
+      limits: { defaultAttemptTimeoutMs: 2_000 },
+      features: () => ({ deliveryTimeout: false, deliveryRetryAfter: false }),
+    });
+    const sub = await server(() => ({ status: 202, delayMs: 300 }));
+    const result = await sender.send(event, sub.url, {
+      config: compileDelivery({ timeout: 'PT0.05S' }),
+    });
+    await sender.close();
+    expect(result.ok).toBe(true);
+  });
+
+  it('stops retrying a hung subscriber at the dispatch deadline, then dead-letters', async () => {
+    const outcomes: DeliveryOutcome[] = [];
+    const sender = new Sender({ observer: (o) => outcomes.push(o) });
+    const hung = await server(() => ({ status: 202, delayMs: 10_000 }));
+    const dls = await server();
+    const config = compileDelivery({
+      retry: 10,
+      timeout: 'PT0.2S',
+      backoffPolicy: 'linear',
+      backoffDelay: 'PT0.05S',
+    });
+    const result = await sender.dispatch(event, {
+      subscriber: hung.url,
+      deadLetterSink: dls.url,
+      config,
+      deadlineMs: 700,
+    });
+    await sender.close();
+    expect(result).toMatchObject({
+      ok: true,
+      deadLettered: true,
+      error: { code: 'DELIVERY_ERR_DEADLINE_EXCEEDED' },
+    });
+    const attempts = outcomes.filter((o) => o.role === 'subscriber');
+    expect(attempts.length).toBeGreaterThanOrEqual(2);
+    expect(attempts.length).toBeLessThanOrEqual(4);
+    expect(dls.requests).toHaveLength(1);
+  });
+
+  it('an aborted dispatch stops the attempt in flight and retries no more, without dead-lettering', async () => {
+    const outcomes: DeliveryOutcome[] = [];
+    const sender = new Sender({ observer: (o) => outcomes.push(o) });
+    const hung = await server(() => ({ status: 202, delayMs: 10_000 }));
+    const dls = await server();
+    const caller = new AbortController();
+    setTimeout(() => caller.abort(), 150);
+    const started = Date.now();
+    const result = await sender.dispatch(event, {
+      subscriber: hung.url,
+      deadLetterSink: dls.url,
+      config: compileDelivery({ retry: 5, timeout: 'PT5S' }),
+      signal: caller.signal,
+    });
+    await sender.close();
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(result).toMatchObject({ ok: false, error: { code: 'DELIVERY_ERR_ABORTED' } });
+    expect(outcomes).toHaveLength(1);
+    expect(dls.requests).toHaveLength(0);
+  });
+
+  it('an abort during the backoff wait ends it at once', async () => {
+    const sender = new Sender();
+    const failing = await server(() => ({ status: 500 }));
+    const caller = new AbortController();
+    setTimeout(() => caller.abort(), 100);
+    const started = Date.now();
+    const result = await sender.send(event, failing.url, {
+      config: compileDelivery({ retry: 3, backoffPolicy: 'linear', backoffDelay: 'PT10S' }),
+      signal: caller.signal,
+    });
+    await sender.close();
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(result.ok).toBe(false);
+    expect(failing.requests.length).toBeLessThanOrEqual(2);
   });
 });
 

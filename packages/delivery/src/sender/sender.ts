@@ -1,8 +1,11 @@
 /**
- * The delivery engine. `send` delivers one event to one URL with retries; `dispatch` is
- * Knative's full subscriber leg (eventing `event_dispatcher.go send`): subscriber (with
- * `Prefer: reply`) → reply URL for a reply event → dead-letter sink with the ORIGINAL
- * event when either fails. Every attempt is reported to the observer.
+ * The delivery engine: the one send path of every app. `send` delivers one event to one
+ * URL with retries; `dispatch` is Knative's full subscriber leg (eventing
+ * `event_dispatcher.go send`): subscriber (with `Prefer: reply`) → reply URL for a reply
+ * event → dead-letter sink with the ORIGINAL event when either fails. Every attempt is
+ * reported to the observer. Everything is bounded (limits.ts): a default per-attempt
+ * timeout, capped retry delays, a dispatch deadline, and the caller's AbortSignal, which
+ * stops the attempt in flight and any retry still to come.
  */
 import { single, type HeaderMap } from '../binding/binary.js';
 import { serializeHttpEvent } from '../binding/http.js';
@@ -12,6 +15,7 @@ import { deadLetterEvent, type DeadLetterOptions, type DeliveryFailure } from '.
 import { KN_NAMESPACE_HEADER, passThroughHeaders } from './headers.js';
 import type { DeliveryObserver, DeliveryOutcome, DeliveryRole } from './outcome.js';
 import { MALFORMED_REPLY_STATUS, readReply } from './reply.js';
+import { boundedDelayMs, DEFAULT_DELIVERY_LIMITS, type DeliveryLimits } from './limits.js';
 import { retryDelayMs, type DeliveryConfig } from './retry-policy.js';
 import { isRetryableStatus, isSuccessStatus } from './retryable.js';
 import { UndiciTransport, type HttpResponse, type HttpTransport } from './transport.js';
@@ -20,8 +24,16 @@ export interface SenderOptions {
   /** Defaults to an UndiciTransport owned (and closed) by the sender. */
   transport?: HttpTransport;
   observer?: DeliveryObserver;
-  /** Injected for tests: waits between retries. */
-  sleep?: (ms: number) => Promise<void>;
+  /** Injected for tests: waits between retries; resolves early when `signal` aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Bounds on top of every DeliverySpec (defaults: DEFAULT_DELIVERY_LIMITS). */
+  limits?: Partial<DeliveryLimits>;
+  /**
+   * `config-features` as it is now (read on every delivery, so a changed ConfigMap applies
+   * at once): with `delivery-timeout` disabled `delivery.timeout` is ignored, with
+   * `delivery-retryafter` disabled Retry-After is (Knative's semantics for both flags).
+   */
+  features?: () => DeliveryFeatures;
   /** Injected for tests: epoch milliseconds, for durations and Retry-After dates. */
   now?: () => number;
   /**
@@ -32,17 +44,44 @@ export interface SenderOptions {
   brokerFilterHost?: string;
 }
 
+/** The delivery flags of `config-features`. */
+export interface DeliveryFeatures {
+  deliveryTimeout: boolean;
+  deliveryRetryAfter: boolean;
+}
+
+const KNATIVE_DEFAULT_FEATURES: DeliveryFeatures = {
+  deliveryTimeout: true,
+  deliveryRetryAfter: false,
+};
+
 /** One destination, one role. */
 export interface SendOptions {
   config: DeliveryConfig;
   role?: DeliveryRole;
   /** Extra request headers, already filtered (see passThroughHeaders). */
   headers?: Record<string, string>;
+  /** The caller's cancellation: aborts the attempt in flight and every later one. */
+  signal?: AbortSignal;
+  /** Epoch ms after which no retry starts and no attempt lasts (dispatch sets it). */
+  deadline?: number;
 }
 
 export type SendResult =
-  | { ok: true; status: number; headers: HttpResponse['headers']; reply?: CloudEvent }
-  | { ok: false; failure: DeliveryFailure; error: DeliveryError };
+  | {
+      ok: true;
+      status: number;
+      headers: HttpResponse['headers'];
+      body: Uint8Array;
+      reply?: CloudEvent;
+    }
+  | {
+      ok: false;
+      failure: DeliveryFailure;
+      error: DeliveryError;
+      /** The last response, when the destination answered (non-2xx or malformed reply). */
+      response?: HttpResponse;
+    };
 
 /** A subscriber delivery as a channel or trigger describes it. */
 export interface DispatchRequest {
@@ -54,6 +93,10 @@ export interface DispatchRequest {
   headers?: HeaderMap;
   /** Namespace of the Subscription/Trigger, sent as `Kn-Namespace`. */
   namespace?: string;
+  /** The caller's cancellation (a sync sender that hung up, shutdown). */
+  signal?: AbortSignal;
+  /** Budget for the subscriber and reply legs; default: the limits' dispatch deadline. */
+  deadlineMs?: number;
 }
 
 export interface DispatchResult {
@@ -69,7 +112,13 @@ export interface DispatchResult {
 }
 
 type Attempt = { response: HttpResponse; reply?: CloudEvent } | { failure: Failed };
-type Failed = { status?: number; body: Uint8Array; error: DeliveryError; retryAfter?: string };
+type Failed = {
+  status?: number;
+  body: Uint8Array;
+  error: DeliveryError;
+  retryAfter?: string;
+  response?: HttpResponse;
+};
 
 const utf8 = new TextEncoder();
 
@@ -78,23 +127,28 @@ export class Sender {
   private readonly transport: HttpTransport;
   private readonly ownsTransport: boolean;
   private readonly observer: DeliveryObserver | undefined;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly now: () => number;
   private readonly deadLetterOptions: DeadLetterOptions;
+  private readonly limits: DeliveryLimits;
+  private readonly features: () => DeliveryFeatures;
 
   constructor(options: SenderOptions = {}) {
     this.ownsTransport = options.transport === undefined;
     this.transport = options.transport ?? new UndiciTransport();
     this.observer = options.observer;
-    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.sleep = options.sleep ?? abortableSleep;
     this.now = options.now ?? Date.now;
+    this.limits = { ...DEFAULT_DELIVERY_LIMITS, ...options.limits };
+    this.features = options.features ?? (() => KNATIVE_DEFAULT_FEATURES);
     this.deadLetterOptions =
       options.brokerFilterHost === undefined ? {} : { brokerFilterHost: options.brokerFilterHost };
   }
 
   /** Deliver to one URL, retrying retryable failures; total attempts = retry + 1. */
   async send(event: CloudEvent, url: string, options: SendOptions): Promise<SendResult> {
-    const { config, role = 'subscriber' } = options;
+    const { role = 'subscriber', signal, deadline } = options;
+    const config = this.effective(options.config);
     const payload = serializeHttpEvent(event, config.format);
     const headers = { ...options.headers, ...payload.headers };
     // Only subscribers are asked for replies (data-plane-spec E.34).
@@ -102,27 +156,44 @@ export class Sender {
     const maxAttempts = config.retry + 1;
     for (let attempt = 1; ; attempt++) {
       const started = this.now();
-      const result = await this.attempt(url, headers, payload.body, config, role);
+      const timeoutMs = attemptTimeout(config.timeoutMs, deadline, started);
+      const target = { url, headers, body: payload.body, timeoutMs, role, signal };
+      const result = await this.attempt(target);
       const base = { event, role, url, attempt, maxAttempts, started };
       if ('response' in result) {
         this.emit(base, result.response.status);
-        const { status, headers: resHeaders } = result.response;
+        const { status, headers: resHeaders, body } = result.response;
         return {
           ok: true,
           status,
           headers: resHeaders,
+          body,
           ...(result.reply && { reply: result.reply }),
         };
       }
       const { failure } = result;
-      const willRetry = attempt < maxAttempts && isRetryableStatus(failure.status);
-      const delay = willRetry ? retryDelayMs(config, attempt, failure, this.now()) : undefined;
-      this.emit(base, failure.status, failure.error, delay);
-      if (!willRetry) {
-        const { status, body, error } = failure;
-        return { ok: false, error, failure: { destination: url, status, body } };
+      const retryable =
+        attempt < maxAttempts &&
+        isRetryableStatus(failure.status) &&
+        failure.error.code !== DeliveryErrorCode.Aborted;
+      let delay = retryable
+        ? boundedDelayMs(retryDelayMs(config, attempt, failure, this.now()), this.limits)
+        : undefined;
+      if (delay !== undefined && deadline !== undefined && this.now() + delay >= deadline) {
+        failure.error = deadlineExceeded(url, attempt, failure.error);
+        delay = undefined;
       }
-      if (delay !== undefined && delay > 0) await this.sleep(delay);
+      this.emit(base, failure.status, failure.error, delay);
+      if (delay === undefined) {
+        const { status, body, error, response } = failure;
+        return {
+          ok: false,
+          error,
+          failure: { destination: url, status, body },
+          ...(response && { response }),
+        };
+      }
+      if (delay > 0) await this.sleep(delay, signal);
     }
   }
 
@@ -130,7 +201,13 @@ export class Sender {
   async dispatch(event: CloudEvent, req: DispatchRequest): Promise<DispatchResult> {
     const base = passThroughHeaders(req.headers);
     if (req.namespace !== undefined) base[KN_NAMESPACE_HEADER] = req.namespace;
-    const sent = await this.send(event, req.subscriber, { config: req.config, headers: base });
+    const deadline = this.now() + (req.deadlineMs ?? this.limits.dispatchDeadlineMs);
+    const bounds = { deadline, ...(req.signal && { signal: req.signal }) };
+    const sent = await this.send(event, req.subscriber, {
+      config: req.config,
+      headers: base,
+      ...bounds,
+    });
     if (!sent.ok) return this.deadLetter(event, req, sent.failure, sent.error, base);
     const done: DispatchResult = { ok: true, deadLettered: false, status: sent.status };
     // Without a reply destination a reply is discarded: the delivery is complete.
@@ -143,6 +220,7 @@ export class Sender {
       config: req.config,
       role: 'reply',
       headers: replyHeaders,
+      ...bounds,
     });
     if (forwarded.ok) return done;
     const dl = await this.deadLetter(event, req, forwarded.failure, forwarded.error, replyHeaders);
@@ -161,7 +239,12 @@ export class Sender {
     headers: Record<string, string>,
   ): Promise<DispatchResult> {
     const status = failure.status;
-    if (req.deadLetterSink === undefined) return { ok: false, deadLettered: false, status, error };
+    // A caller that gave up will send again: dead-lettering now would duplicate the event.
+    const abandoned = error.code === DeliveryErrorCode.Aborted;
+    if (req.deadLetterSink === undefined || abandoned) {
+      return { ok: false, deadLettered: false, status, error };
+    }
+    // The dead letter has attempts of its own: the spent deadline must not lose the event.
     const dlq = await this.send(
       deadLetterEvent(original, failure, this.deadLetterOptions),
       req.deadLetterSink,
@@ -169,22 +252,46 @@ export class Sender {
         config: req.config,
         role: 'deadletter',
         headers,
+        ...(req.signal && { signal: req.signal }),
       },
     );
     if (dlq.ok) return { ok: true, deadLettered: true, status, error };
     return { ok: false, deadLettered: false, status, error: dlq.error };
   }
 
-  private async attempt(
-    url: string,
-    headers: Record<string, string>,
-    body: Uint8Array,
-    config: DeliveryConfig,
-    role: DeliveryRole,
-  ): Promise<Attempt> {
+  /** The config as the limits and `config-features` let it run. */
+  private effective(config: DeliveryConfig): DeliveryConfig {
+    const features = this.features();
+    const timeoutMs =
+      (features.deliveryTimeout ? config.timeoutMs : undefined) ??
+      this.limits.defaultAttemptTimeoutMs;
+    const retryAfterMaxMs = features.deliveryRetryAfter ? config.retryAfterMaxMs : undefined;
+    const effective: { -readonly [K in keyof DeliveryConfig]: DeliveryConfig[K] } = {
+      ...config,
+      timeoutMs,
+    };
+    if (retryAfterMaxMs === undefined) delete effective.retryAfterMaxMs;
+    return effective;
+  }
+
+  private async attempt(target: {
+    url: string;
+    headers: Record<string, string>;
+    body: Uint8Array;
+    timeoutMs: number | undefined;
+    role: DeliveryRole;
+    signal: AbortSignal | undefined;
+  }): Promise<Attempt> {
+    const { url, headers, body, timeoutMs, role, signal } = target;
     let response: HttpResponse;
     try {
-      response = await this.transport.post({ url, headers, body, timeoutMs: config.timeoutMs });
+      response = await this.transport.post({
+        url,
+        headers,
+        body,
+        ...(timeoutMs !== undefined && { timeoutMs }),
+        ...(signal && { signal }),
+      });
     } catch (err) {
       if (!(err instanceof DeliveryError)) throw err;
       // Knative's DLS data for a transport failure is this text (event_dispatcher.go).
@@ -197,7 +304,7 @@ export class Sender {
         status,
       });
       const retryAfter = single(response.headers['retry-after']);
-      return { failure: { status, body: response.body, error, retryAfter } };
+      return { failure: { status, body: response.body, error, retryAfter, response } };
     }
     if (role !== 'subscriber') return { response };
     const reading = readReply(status, response.headers, response.body);
@@ -209,7 +316,7 @@ export class Sender {
       { url, reason: reading.error.reason },
       { cause: reading.error },
     );
-    return { failure: { status: MALFORMED_REPLY_STATUS, body: response.body, error } };
+    return { failure: { status: MALFORMED_REPLY_STATUS, body: response.body, error, response } };
   }
 
   private emit(
@@ -243,4 +350,38 @@ export class Sender {
     if (retryDelay !== undefined) outcome.retryDelayMs = retryDelay;
     this.observer(outcome);
   }
+}
+
+/** The attempt's timeout, shortened so that it ends by the deadline. */
+function attemptTimeout(
+  timeoutMs: number | undefined,
+  deadline: number | undefined,
+  now: number,
+): number | undefined {
+  if (deadline === undefined) return timeoutMs;
+  const left = Math.max(1, deadline - now);
+  return timeoutMs === undefined ? left : Math.min(timeoutMs, left);
+}
+
+function deadlineExceeded(url: string, attempt: number, last: DeliveryError): DeliveryError {
+  return new DeliveryError(
+    DeliveryErrorCode.DeadlineExceeded,
+    `gave up on ${url} after ${attempt} attempt(s): the dispatch deadline would pass before the next retry (last: ${last.message})`,
+    { url, attempt, last: last.code },
+    { cause: last },
+  );
+}
+
+/** setTimeout as a promise that settles early (without error) when `signal` aborts. */
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted === true) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

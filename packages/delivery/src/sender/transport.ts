@@ -15,6 +15,8 @@ export interface HttpRequest {
   body: Uint8Array;
   /** Abort the exchange after this long (DELIVERY_ERR_TIMEOUT). */
   timeoutMs?: number;
+  /** The caller's cancellation (DELIVERY_ERR_ABORTED): the socket is released at once. */
+  signal?: AbortSignal;
 }
 
 /** The response, with its body read completely. */
@@ -63,23 +65,26 @@ export class UndiciTransport implements HttpTransport {
       url = target.connectUrl;
       headers = { ...headers, host: target.hostHeader };
     }
-    const controller = req.timeoutMs === undefined ? undefined : new AbortController();
+    if (isAborted(req.signal)) throw abortedError(req, req.signal?.reason);
+    const timeout = req.timeoutMs === undefined ? undefined : new AbortController();
     const timer =
-      controller === undefined
-        ? undefined
-        : setTimeout(() => controller.abort(), req.timeoutMs).unref();
+      timeout === undefined ? undefined : setTimeout(() => timeout.abort(), req.timeoutMs).unref();
+    const signals = [timeout?.signal, req.signal].filter((s): s is AbortSignal => s !== undefined);
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     try {
       const res = await request(url, {
         dispatcher: this.agent,
         method: 'POST',
         headers,
         body: req.body,
-        signal: controller?.signal,
+        signal,
       });
       const body = new Uint8Array(await res.body.arrayBuffer());
       return { status: res.statusCode, headers: res.headers, body };
     } catch (err) {
-      throw transportError(err, req, controller?.signal.aborted === true);
+      // Checked anew: the caller may have aborted while the request was in flight.
+      if (isAborted(req.signal)) throw abortedError(req, err);
+      throw transportError(err, req, timeout?.signal.aborted === true);
     } finally {
       clearTimeout(timer);
     }
@@ -88,6 +93,19 @@ export class UndiciTransport implements HttpTransport {
   async close(): Promise<void> {
     await this.agent.close();
   }
+}
+
+function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
+function abortedError(req: HttpRequest, cause: unknown): DeliveryError {
+  return new DeliveryError(
+    DeliveryErrorCode.Aborted,
+    `request to ${req.url} abandoned: the caller gave up`,
+    { url: req.url },
+    { cause },
+  );
 }
 
 function transportError(err: unknown, req: HttpRequest, timedOut: boolean): DeliveryError {
