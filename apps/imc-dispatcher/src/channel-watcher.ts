@@ -3,7 +3,12 @@
  * is compiled once (delivery configs included) into a table entry with a sender that
  * reports the channel's metrics, then the subscriber status is queued for writing.
  */
-import { Sender, type DeliveryObserver, type HttpTransport } from '@knative-ts/delivery';
+import {
+  Sender,
+  type DeliveryObserver,
+  type HttpTransport,
+  type SenderOptions,
+} from '@knative-ts/delivery';
 import type { KubeClient } from '@knative-ts/kube';
 import { Informer, type Logger } from '@knative-ts/reconciler';
 import type { InMemoryChannel } from '@knative-ts/types';
@@ -23,8 +28,10 @@ export interface ChannelWatcherOptions {
    * error body. Default: the Sender's (`broker-filter.knative-eventing.svc.cluster.local`).
    */
   brokerFilterHost?: string;
-  /** The metrics observer for deliveries of channels in `namespace`. */
+  /** The observer (metrics, failure log) for deliveries of channels in `namespace`. */
   observer(namespace: string): DeliveryObserver;
+  /** Bounds and feature flags every channel's sender runs under. */
+  senderOptions?: Pick<SenderOptions, 'limits' | 'features'>;
   log: Logger;
   /** Injected for tests; defaults to an all-namespaces InMemoryChannel informer. */
   informer?: Informer<InMemoryChannel>;
@@ -82,6 +89,7 @@ export class ChannelWatcher {
     const config = compileChannel(imc, this.options.clusterDomain);
     const { transport, brokerFilterHost } = this.options;
     const sender = new Sender({
+      ...this.options.senderOptions,
       transport,
       observer: this.observerFor(config.namespace),
       ...(brokerFilterHost === undefined ? {} : { brokerFilterHost }),

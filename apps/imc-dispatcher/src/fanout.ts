@@ -24,11 +24,15 @@ export interface FanoutResult {
   failures: FanoutFailure[];
 }
 
-/** Dispatch `event` to every subscriber of `channel`; never throws. */
+/**
+ * Dispatch `event` to every subscriber of `channel`; never throws. `signal` is the
+ * sender's cancellation (a sync sender that hung up): every delivery stops with it.
+ */
 export async function fanOut(
   channel: ChannelEntry,
   event: CloudEvent,
   headers: HeaderMap,
+  signal?: AbortSignal,
 ): Promise<FanoutResult> {
   const subs = channel.subscribers;
   if (subs.length === 0) return { ok: true, failures: [] };
@@ -43,6 +47,7 @@ export async function fanOut(
           headers,
           // Knative sends the channel's namespace as Kn-Namespace (fanout_event_handler.go).
           namespace: channel.namespace,
+          ...(signal && { signal }),
         })
         .catch((err: unknown): DispatchResult & { thrown: unknown } => ({
           ok: false,

@@ -1,4 +1,5 @@
 import {
+  Admission,
   compileDelivery,
   Sender,
   startEventReceiver,
@@ -22,6 +23,8 @@ const rejected: Array<[string, number]> = [];
 const servers: EventServer[] = [];
 const table = new ChannelTable<ChannelEntry>();
 const inFlight = new InFlight();
+// Two events in flight at most, so the backpressure tests can fill it.
+const admission = new Admission({ maxEvents: 2, maxBytes: 1 << 20, retryAfterSeconds: 3 });
 let receiver: EventReceiver;
 let base: string;
 
@@ -84,6 +87,7 @@ beforeAll(async () => {
     log,
     metrics: { rejected: (ns, status) => void rejected.push([ns, status]) },
     inFlight,
+    admission,
   });
   receiver = await startEventReceiver({
     port: 0,
@@ -239,5 +243,54 @@ describe('fan-out', () => {
       'ce-knativeerrordata': Buffer.from('down').toString('base64'),
     });
     expect(replies.requests[0]?.headers['ce-id']).toBe('r1');
+  });
+});
+
+describe('bounds', () => {
+  it('answers 503 with Retry-After past the in-flight budget, and admits again once it drains', async () => {
+    const slow = await server(() => ({ status: 202, delayMs: 400 }));
+    channel('busy', [sub('a', slow.url)]);
+    const first = [post('/ns/busy'), post('/ns/busy')];
+    await new Promise((r) => setTimeout(r, 100));
+    const refused = await post('/ns/busy');
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('3');
+    expect(rejected).toContainEqual(['ns', 503]);
+    expect((await Promise.all(first)).map((r) => r.status)).toEqual([202, 202]);
+    expect((await post('/ns/busy')).status).toBe(202);
+    expect(admission.usage.events).toBe(0);
+  });
+
+  it('counts async fan-outs against the budget until they finish', async () => {
+    const slow = await server(() => ({ status: 202, delayMs: 400 }));
+    channel('async-busy', [sub('a', slow.url)], true);
+    expect((await post('/ns/async-busy')).status).toBe(202);
+    expect((await post('/ns/async-busy')).status).toBe(202);
+    expect((await post('/ns/async-busy')).status).toBe(503);
+    await inFlight.drain();
+    expect(admission.usage.events).toBe(0);
+    expect(slow.requests).toHaveLength(2);
+  });
+
+  it('cancels a sync fan-out when the sender hangs up: the subscriber request is abandoned', async () => {
+    let closedEarly = false;
+    const hung = await server(() => ({ status: 202, delayMs: 5_000 }));
+    channel('hangup', [
+      sub('a', hung.url, { config: compileDelivery({ retry: 3, timeout: 'PT10S' }) }),
+    ]);
+    await new Promise<void>((resolve) => {
+      const req = request(`${base}/ns/hangup`, { method: 'POST', headers: binary });
+      req.on('error', () => {
+        closedEarly = true;
+        resolve();
+      });
+      req.end('hello');
+      setTimeout(() => req.destroy(), 200);
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(closedEarly).toBe(true);
+    // One attempt, no retries after the hang-up, and the budget is free again.
+    expect(hung.requests.length).toBeLessThanOrEqual(1);
+    expect(admission.usage.events).toBe(0);
   });
 });

@@ -2,16 +2,20 @@
  * The channel ingress (eventing `event_receiver.go` + `fanout_event_handler.go`): one
  * handler for every InMemoryChannel. 405 for non-POST (OPTIONS answered as the spec says),
  * 400 for a bad path, 404 for an unknown channel, 413 above the body limit, 400/415 for
- * what the binding rejects, then fan-out: 202 once every subscriber (or its dead-letter
- * sink) took the event, 500 when one did not; 202 at once for async channels.
+ * what the binding rejects, 503 + Retry-After past the in-flight budget (backpressure
+ * instead of an unbounded queue), then fan-out: 202 once every subscriber (or its
+ * dead-letter sink) took the event, 500 when one did not; 202 at once for async channels.
+ * A sync sender that hangs up cancels its fan-out: it did not get a 202 and will retry.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   answerNonPost,
   eventKey,
   readEvent,
+  writeOverloaded,
   writeRefusal,
   writeText,
+  type Admission,
   type CloudEvent,
   type EventRequestHandler,
 } from '@knative-ts/delivery';
@@ -28,6 +32,8 @@ export interface IngressOptions {
   metrics: Pick<ChannelMetrics, 'rejected'>;
   /** Keeps async fan-outs so shutdown can wait for them. */
   inFlight: InFlight;
+  /** The process's in-flight budget, shared by every channel. */
+  admission: Admission;
 }
 
 /** The request handler of the event receiver (errors it throws become a 500). */
@@ -41,23 +47,54 @@ async function handle(o: IngressOptions, req: IncomingMessage, res: ServerRespon
   if (route.kind === 'bad-path') return writeText(res, 400, `path is not /<namespace>/<name>`);
   if (route.kind === 'unknown') return writeText(res, 404, `unknown channel ${route.key}`);
   const channel = route.channel;
-  const reading = await readEvent(req, o.maxBodyBytes);
-  if (!reading.ok) {
-    o.metrics.rejected(channel.namespace, reading.status);
-    return writeRefusal(res, reading);
+  const ticket = o.admission.tryAdmit(declaredLength(req));
+  if (ticket === undefined) {
+    o.metrics.rejected(channel.namespace, 503);
+    return writeOverloaded(res, o.admission.limits);
   }
-  const event = reading.event;
-  if (channel.async) {
-    writeText(res, 202, '');
-    o.inFlight.track(
-      fanOut(channel, event, req.headers).then((r) => logFailures(o, channel, event, r)),
-    );
-    return;
+  let handedOff = false;
+  try {
+    const reading = await readEvent(req, o.maxBodyBytes);
+    if (!reading.ok) {
+      o.metrics.rejected(channel.namespace, reading.status);
+      return writeRefusal(res, reading);
+    }
+    const event = reading.event;
+    if (channel.async) {
+      writeText(res, 202, '');
+      const work = fanOut(channel, event, req.headers).then((r) =>
+        logFailures(o, channel, event, r),
+      );
+      // The ticket now belongs to the fan-out: the budget bounds async work too.
+      handedOff = true;
+      o.inFlight.track(work.finally(() => ticket.release()));
+      return;
+    }
+    const hungUp = abortOnHangUp(res);
+    const result = await fanOut(channel, event, req.headers, hungUp.signal);
+    hungUp.dispose();
+    logFailures(o, channel, event, result);
+    if (result.ok) return writeText(res, 202, '');
+    writeText(res, 500, `${result.failures.length} subscriber(s) did not take the event`);
+  } finally {
+    if (!handedOff) ticket.release();
   }
-  const result = await fanOut(channel, event, req.headers);
-  logFailures(o, channel, event, result);
-  if (result.ok) return writeText(res, 202, '');
-  writeText(res, 500, `${result.failures.length} subscriber(s) did not take the event`);
+}
+
+/** Content-Length when the sender gave one (what the budget can know before reading). */
+function declaredLength(req: IncomingMessage): number {
+  const n = Number(req.headers['content-length']);
+  return Number.isFinite(n) && n > 0 ? n : 0;
+}
+
+/** An AbortSignal that fires if the client goes away before the answer is written. */
+function abortOnHangUp(res: ServerResponse): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onClose = (): void => {
+    if (!res.writableEnded) controller.abort(new Error('the sender closed the connection'));
+  };
+  res.on('close', onClose);
+  return { signal: controller.signal, dispose: () => res.off('close', onClose) };
 }
 
 function logFailures(

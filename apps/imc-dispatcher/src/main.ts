@@ -1,4 +1,12 @@
-import { createTransport, startEventReceiver } from '@knative-ts/delivery';
+import {
+  Admission,
+  admissionLimits,
+  createTransport,
+  logDeliveryFailures,
+  observeAll,
+  senderSettings,
+  startEventReceiver,
+} from '@knative-ts/delivery';
 import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { startApp } from '@knative-ts/runtime';
 import { ChannelWatcher } from './channel-watcher.js';
@@ -22,13 +30,15 @@ const metrics = new ChannelMetrics({
   podName: env.POD_NAME,
   containerName: env.CONTAINER_NAME,
 });
+const failureLog = logDeliveryFailures(log);
 const watcher = new ChannelWatcher({
   client,
   transport,
   clusterDomain: env.CLUSTER_DOMAIN,
   // Dead letters of triggers name the subscriber behind this system's broker-filter.
   brokerFilterHost: `broker-filter.${env.SYSTEM_NAMESPACE}.svc.${env.CLUSTER_DOMAIN}`,
-  observer: (namespace) => metrics.observer(namespace),
+  observer: (namespace) => observeAll(metrics.observer(namespace), failureLog),
+  senderOptions: senderSettings(env),
   log,
 });
 const inFlight = new InFlight();
@@ -38,6 +48,7 @@ const handler = createIngressHandler({
   log,
   metrics,
   inFlight,
+  admission: new Admission(admissionLimits(env)),
 });
 
 // Closers run in reverse: stop receiving and drain, then stop watching, then close sockets.

@@ -73,6 +73,7 @@ export {
 export { isRetryableStatus, isSuccessStatus } from './sender/retryable.js';
 export {
   Sender,
+  type DeliveryFeatures,
   type DispatchRequest,
   type DispatchResult,
   type SenderOptions,
@@ -117,4 +118,23 @@ export {
   readBrokerTtl,
   stripBrokerTtl,
 } from './receiver/broker-ttl.js';
-export { createTransport, receiverSchema, senderSchema } from './data-plane.js';
+export {
+  admissionLimits,
+  createTransport,
+  receiverSchema,
+  senderSchema,
+  senderSettings,
+} from './data-plane.js';
+export {
+  Admission,
+  writeOverloaded,
+  type AdmissionLimits,
+  type AdmissionTicket,
+} from './receiver/admission.js';
+export { logDeliveryFailures, observeAll, type FailureLogger } from './sender/failure-log.js';
+export {
+  boundedDelayMs,
+  DEFAULT_DELIVERY_LIMITS,
+  MAX_TIMER_MS,
+  type DeliveryLimits,
+} from './sender/limits.js';

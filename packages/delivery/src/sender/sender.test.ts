@@ -310,14 +310,19 @@ describe('Sender bounds: capped backoff, default timeout, deadline, cancellation
       limits: { maxRetryDelayMs: 60_000 },
     });
     const sub = await server(() => ({ status: 500 }));
-    const config = compileDelivery({ retry: 30, backoffPolicy: 'exponential', backoffDelay: 'PT0.2S' });
+    const config = compileDelivery({
+      retry: 30,
+      backoffPolicy: 'exponential',
+      backoffDelay: 'PT0.2S',
+    });
     const result = await sender.send(event, sub.url, { config });
     await sender.close();
     expect(result.ok).toBe(false);
     expect(sub.requests).toHaveLength(31);
     expect(sleeps).toHaveLength(30);
     // Grows, then stays at the cap: without it, 0.2 s·2^29 exceeds setTimeout's range (1 ms).
-    for (let i = 1; i < sleeps.length; i++) expect(sleeps[i]).toBeGreaterThanOrEqual(sleeps[i - 1]!);
+    for (let i = 1; i < sleeps.length; i++)
+      expect(sleeps[i]).toBeGreaterThanOrEqual(sleeps[i - 1]!);
     expect(sleeps.slice(0, 3)).toEqual([200, 400, 800]);
     expect(Math.max(...sleeps)).toBe(60_000);
     expect(sleeps.at(-1)).toBe(60_000);
