@@ -1,5 +1,7 @@
 import {
+  Admission,
   decodeBrokerFilterError,
+  Sender,
   startEventReceiver,
   UndiciTransport,
   type CloudEvent,
@@ -35,7 +37,10 @@ describe('broker-filter handler', () => {
   let registry: Registry;
   let url: string;
   const transport = new UndiciTransport();
+  const sender = new Sender({ transport });
   const table = new TriggerTable();
+  // Broker "slowbroker" sets a 60 ms timeout that its triggers without one inherit.
+  const brokers = { timeoutOf: (_ns: string, b: string) => (b === 'slowbroker' ? 60 : undefined) };
 
   const entry = (name: string, extra: Partial<TriggerEntry> = {}): TriggerEntry => ({
     namespace: 'ns',
@@ -60,6 +65,7 @@ describe('broker-filter handler', () => {
     table.set(entry('json', { delivery: { retry: 0, format: 'json' } }));
     table.set(entry('dead', { subscriberUri: 'http://127.0.0.1:1/' }));
     table.set(entry('slow', { delivery: { retry: 0, format: 'binary', timeoutMs: 50 } }));
+    table.set(entry('inherits', { broker: 'slowbroker' }));
     registry = new Registry();
     const metrics = new FilterMetrics({
       registry,
@@ -69,7 +75,9 @@ describe('broker-filter handler', () => {
     });
     const handler = createFilterHandler({
       triggers: table,
-      transport,
+      brokers,
+      sender,
+      admission: new Admission({ maxEvents: 100, maxBytes: 1 << 20, retryAfterSeconds: 1 }),
       maxBodyBytes: 256,
       metrics,
       log,
@@ -208,5 +216,30 @@ describe('broker-filter handler', () => {
 
   it('refuses a body over the limit with 413', async () => {
     expect((await post('/triggers/ns/tr/uid-tr', event, 'x'.repeat(300))).status).toBe(413);
+  });
+
+  it('inherits the Broker delivery timeout when the Trigger sets none', async () => {
+    answer = { status: 202, delayMs: 2_000 };
+    const started = Date.now();
+    const res = await post('/triggers/ns/inherits/uid-inherits');
+    expect(res.status).toBe(500);
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  it('abandons the subscriber attempt when the caller hangs up', async () => {
+    answer = { status: 202, delayMs: 1_500 };
+    const caller = new AbortController();
+    setTimeout(() => caller.abort(), 100);
+    await expect(
+      fetch(`${url}/triggers/ns/tr/uid-tr`, {
+        method: 'POST',
+        headers: event,
+        body: 'hi',
+        signal: caller.signal,
+      }),
+    ).rejects.toThrow();
+    // The subscriber saw the request; the socket to it was closed without waiting.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(subscriber.requests).toHaveLength(1);
   });
 });

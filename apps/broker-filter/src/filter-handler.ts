@@ -3,29 +3,34 @@
  * in Knative's order: method (405, `Allow: POST`) → path (400) → trigger (404 unknown,
  * 400 UID mismatch) → event (413 / 400 / 415) → `knativebrokerttl` present (400, only the
  * broker sends here) and stripped → subscriber resolved (404) → filter (miss: 200 empty)
- * → ONE attempt to the subscriber with `Prefer: reply` and `Kn-Namespace` (the channel
- * subscription retries with the trigger's delivery spec) → the answer of
- * subscriber-response.ts. The OIDC-only `/reply` and `/dls` endpoints are not served.
+ * → ONE attempt to the subscriber through the Sender (the one send path), with
+ * `Prefer: reply` and `Kn-Namespace` (the channel subscription retries with the trigger's
+ * delivery spec) and the trigger's timeout, else its Broker's → the answer of
+ * subscriber-response.ts. When the caller (the channel dispatcher) gives up and closes the
+ * request, the attempt is abandoned, so its retries never pile onto a hung subscriber.
+ * The OIDC-only `/reply` and `/dls` endpoints are not served.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  abortOnHangUp,
   answerNonPost,
   ARRIVAL_TIME_ATTRIBUTE,
   BROKER_TTL_ATTRIBUTE,
-  DeliveryError,
   eventKey,
   KN_NAMESPACE_HEADER,
   passThroughHeaders,
   readEvent,
-  serializeHttpEvent,
   stripBrokerTtl,
+  writeOverloaded,
   writeRefusal,
   writeText,
+  type Admission,
   type CloudEvent,
   type EventRequestHandler,
-  type HttpTransport,
+  type Sender,
 } from '@knative-ts/delivery';
 import type { Logger } from '@knative-ts/runtime';
+import type { BrokerTimeoutLookup } from './broker-timeouts.js';
 import type { TriggerReport } from './metrics.js';
 import { parseTriggerPath } from './path.js';
 import { answerFor, answerForNoResponse, type FilterAnswer } from './subscriber-response.js';
@@ -40,7 +45,11 @@ export interface FilterRecorder {
 
 export interface FilterHandlerOptions {
   triggers: TriggerLookup;
-  transport: HttpTransport;
+  /** The delivery timeout a trigger inherits from its Broker. */
+  brokers: BrokerTimeoutLookup;
+  sender: Pick<Sender, 'send'>;
+  /** The process's in-flight budget (503 + Retry-After past it). */
+  admission: Admission;
   maxBodyBytes: number;
   metrics: FilterRecorder;
   log: Logger;
@@ -64,75 +73,76 @@ export function createFilterHandler(o: FilterHandlerOptions): EventRequestHandle
     const trigger = o.triggers.get(path.namespace, path.name);
     if (trigger === undefined) return writeText(res, 404, `trigger ${ref} not found`);
     if (trigger.uid !== path.uid) return writeText(res, 400, `trigger ${ref} has another UID`);
-    const reading = await readEvent(req, o.maxBodyBytes);
-    if (!reading.ok) return writeRefusal(res, reading);
-    const { event, ttl } = stripBrokerTtl(reading.event);
-    if (ttl === undefined) {
-      // Only the broker sends here; the caller may dead-letter it.
-      o.log.debug({ trigger: ref, event: eventKey(event) }, 'event without broker TTL refused');
-      return writeText(res, 400, `event has no valid ${BROKER_TTL_ATTRIBUTE} extension`);
+    const ticket = o.admission.tryAdmit(Number(req.headers['content-length']) || 0);
+    if (ticket === undefined) return writeOverloaded(res, o.admission.limits);
+    try {
+      await handleEvent(o, now, trigger, req, res);
+    } finally {
+      ticket.release();
     }
-    const report = reportOf(trigger);
-    if (trigger.subscriberUri === undefined) {
-      o.metrics.counted(report, 404);
-      return writeText(res, 404, `trigger ${ref} has no resolved subscriber`);
-    }
-    if (!trigger.matches(event)) return writeText(res, 200, '');
-    const arrived = Date.parse(reading.event.attributes[ARRIVAL_TIME_ATTRIBUTE] ?? '');
-    if (!Number.isNaN(arrived)) o.metrics.processed(report, now() - arrived);
-    const answer = await deliver(o, now, trigger, trigger.subscriberUri, event, ttl, req);
-    o.metrics.counted(report, answer.status);
-    res.writeHead(answer.status, answer.headers);
-    res.end(answer.body);
   };
+}
+
+async function handleEvent(
+  o: FilterHandlerOptions,
+  now: () => number,
+  trigger: TriggerEntry,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const ref = keyOf(trigger);
+  const reading = await readEvent(req, o.maxBodyBytes);
+  if (!reading.ok) return writeRefusal(res, reading);
+  const { event, ttl } = stripBrokerTtl(reading.event);
+  if (ttl === undefined) {
+    // Only the broker sends here; the caller may dead-letter it.
+    o.log.debug({ trigger: ref, event: eventKey(event) }, 'event without broker TTL refused');
+    return writeText(res, 400, `event has no valid ${BROKER_TTL_ATTRIBUTE} extension`);
+  }
+  const report = reportOf(trigger);
+  if (trigger.subscriberUri === undefined) {
+    o.metrics.counted(report, 404);
+    return writeText(res, 404, `trigger ${ref} has no resolved subscriber`);
+  }
+  if (!trigger.matches(event)) return writeText(res, 200, '');
+  const arrived = Date.parse(reading.event.attributes[ARRIVAL_TIME_ATTRIBUTE] ?? '');
+  if (!Number.isNaN(arrived)) o.metrics.processed(report, now() - arrived);
+  const answer = await deliver(o, { trigger, url: trigger.subscriberUri, event, ttl, req, res });
+  o.metrics.counted(report, answer.status);
+  if (res.destroyed) return;
+  res.writeHead(answer.status, answer.headers);
+  res.end(answer.body);
 }
 
 /** The single attempt to the subscriber, and the answer it makes. */
 async function deliver(
   o: FilterHandlerOptions,
-  now: () => number,
-  trigger: TriggerEntry,
-  url: string,
-  event: CloudEvent,
-  ttl: number,
-  req: IncomingMessage,
+  call: {
+    trigger: TriggerEntry;
+    url: string;
+    event: CloudEvent;
+    ttl: number;
+    req: IncomingMessage;
+    res: ServerResponse;
+  },
 ): Promise<FilterAnswer> {
-  const payload = serializeHttpEvent(event, trigger.delivery.format);
+  const { trigger, url, event, ttl, req, res } = call;
+  const now = o.now ?? Date.now;
   const headers = {
     ...passThroughHeaders(req.headers),
     [KN_NAMESPACE_HEADER]: trigger.namespace,
-    prefer: 'reply',
-    ...payload.headers,
   };
+  const timeoutMs =
+    trigger.delivery.timeoutMs ?? o.brokers.timeoutOf(trigger.namespace, trigger.broker);
+  const config = { ...trigger.delivery, retry: 0, ...(timeoutMs !== undefined && { timeoutMs }) };
+  const hungUp = abortOnHangUp(res);
   const started = now();
-  let answer: FilterAnswer;
-  try {
-    const res = await o.transport.post({
-      url,
-      headers,
-      body: payload.body,
-      timeoutMs: trigger.delivery.timeoutMs,
-    });
-    o.metrics.dispatched(reportOf(trigger), res.status, now() - started);
-    answer = answerFor(res, url, ttl);
-  } catch (err) {
-    if (!(err instanceof DeliveryError)) throw err;
-    answer = answerForNoResponse(url, err.message);
-    o.log.warn({ err, trigger: keyOf(trigger), event: eventKey(event) }, 'subscriber unreachable');
-    return answer;
-  }
-  if (answer.kind === 'failed' || answer.kind === 'malformed') {
-    o.log.debug(
-      {
-        trigger: keyOf(trigger),
-        event: eventKey(event),
-        status: answer.status,
-        reason: answer.reason,
-      },
-      'subscriber delivery failed',
-    );
-  }
-  return answer;
+  const sent = await o.sender.send(event, url, { config, headers, signal: hungUp.signal });
+  hungUp.dispose();
+  const response = sent.ok ? sent : sent.response;
+  if (response === undefined) return answerForNoResponse(url, sent.ok ? '' : sent.error.message);
+  o.metrics.dispatched(reportOf(trigger), response.status, now() - started);
+  return answerFor(response, url, ttl);
 }
 
 function reportOf(t: TriggerEntry): TriggerReport {

@@ -1,7 +1,17 @@
-import { createTransport, startEventReceiver } from '@knative-ts/delivery';
+import {
+  Admission,
+  admissionLimits,
+  createTransport,
+  logDeliveryFailures,
+  observeAll,
+  Sender,
+  senderSettings,
+  startEventReceiver,
+} from '@knative-ts/delivery';
 import { compileTriggerFilter } from '@knative-ts/eventfilter';
 import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { startApp } from '@knative-ts/runtime';
+import { BrokerTimeouts } from './broker-timeouts.js';
 import { filterSchema } from './config.js';
 import { createFilterHandler } from './filter-handler.js';
 import { FilterMetrics } from './metrics.js';
@@ -23,15 +33,26 @@ const metrics = new FilterMetrics({
   containerName: env.CONTAINER_NAME,
 });
 const triggers = new TriggerWatcher({ client, compileFilter: compileTriggerFilter, log });
+const brokers = new BrokerTimeouts({ client, log });
+const sender = new Sender({
+  ...senderSettings(env),
+  transport,
+  observer: observeAll(logDeliveryFailures(log)),
+});
 
 // Closers run in reverse: stop receiving and drain, then stop watching, then close sockets.
 app.shutdown.register('transport', () => transport.close());
 app.shutdown.register('trigger-watcher', () => triggers.stop());
+app.shutdown.register('broker-watcher', () => brokers.stop());
 triggers.start();
+brokers.start();
 app.readiness.add('triggers-synced', () => triggers.ready());
+app.readiness.add('brokers-synced', () => brokers.ready());
 const handler = createFilterHandler({
   triggers: triggers.table,
-  transport,
+  brokers,
+  sender,
+  admission: new Admission(admissionLimits(env)),
   maxBodyBytes: env.MAX_BODY_BYTES,
   metrics,
   log,

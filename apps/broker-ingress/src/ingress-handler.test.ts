@@ -1,4 +1,6 @@
 import {
+  Admission,
+  Sender,
   startEventReceiver,
   UndiciTransport,
   type EventReceiver,
@@ -51,7 +53,8 @@ describe('broker-ingress handler', () => {
     });
     const handler = createIngressHandler({
       brokers: table,
-      transport,
+      sender: new Sender({ transport }),
+      admission: new Admission({ maxEvents: 100, maxBytes: 1 << 20, retryAfterSeconds: 1 }),
       maxBodyBytes: 256,
       maxTtl: 255,
       metrics,

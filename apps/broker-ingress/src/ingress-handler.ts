@@ -3,27 +3,31 @@
  * Knative's order: method (OPTIONS 200, others 405) → path (`/` 404, malformed 400) →
  * event (413 / 400 / 415) → broker (404) → stamp `knativearrivaltime`, apply the TTL
  * (400 when exhausted) → trigger channel address (500 while the reconciler has not
- * published one, as Knative) → one binary-mode POST to the trigger channel, whose 2xx is
- * relayed; any other answer or no answer is a 500 (the channel is local: no retries).
+ * published one, as Knative) → one binary-mode POST to the trigger channel through the
+ * Sender (the one send path), whose 2xx is relayed; any other answer or no answer is a
+ * 500 (the channel is local: no retries). Past the in-flight budget: 503 + Retry-After.
+ * A sender that hangs up abandons the forward.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  abortOnHangUp,
   answerNonPost,
   ARRIVAL_TIME_ATTRIBUTE,
   BROKER_TTL_ATTRIBUTE,
-  DeliveryError,
   eventKey,
   isSuccessStatus,
   nextBrokerTtl,
+  NO_RETRIES,
   passThroughHeaders,
   readEvent,
-  serializeHttpEvent,
   withAttributes,
+  writeOverloaded,
   writeRefusal,
   writeText,
+  type Admission,
   type CloudEvent,
   type EventRequestHandler,
-  type HttpTransport,
+  type Sender,
 } from '@knative-ts/delivery';
 import type { Logger } from '@knative-ts/runtime';
 import type { BrokerEntry, BrokerLookup } from './broker-table.js';
@@ -38,7 +42,9 @@ export interface IngressRecorder {
 
 export interface IngressHandlerOptions {
   brokers: BrokerLookup;
-  transport: HttpTransport;
+  sender: Pick<Sender, 'send'>;
+  /** The process's in-flight budget. */
+  admission: Admission;
   maxBodyBytes: number;
   maxTtl: number;
   metrics: IngressRecorder;
@@ -58,23 +64,39 @@ export function createIngressHandler(o: IngressHandlerOptions): EventRequestHand
     const path = parseBrokerPath(req.url ?? '/');
     if (path.kind === 'root') return writeText(res, 404, 'no broker in the path');
     if (path.kind === 'malformed') return writeText(res, 400, 'path is not /<namespace>/<broker>');
-    const reading = await readEvent(req, o.maxBodyBytes);
-    const broker = o.brokers.get(path.namespace, path.name);
-    if (!reading.ok) {
-      if (broker) o.metrics.counted(report(broker, '', reading.status));
-      o.log.debug(
-        { broker: `${path.namespace}/${path.name}`, reason: reading.reason },
-        'event refused',
-      );
-      return writeRefusal(res, reading);
+    const ticket = o.admission.tryAdmit(Number(req.headers['content-length']) || 0);
+    if (ticket === undefined) return writeOverloaded(res, o.admission.limits);
+    try {
+      await handleEvent(o, now, path, req, res);
+    } finally {
+      ticket.release();
     }
-    if (broker === undefined) {
-      return writeText(res, 404, `broker ${path.namespace}/${path.name} not found`);
-    }
-    const status = await accept(o, now, broker, reading.event, req);
-    o.metrics.counted(report(broker, reading.event.attributes['type'] ?? '', status));
-    writeText(res, status, '');
   };
+}
+
+async function handleEvent(
+  o: IngressHandlerOptions,
+  now: () => number,
+  path: { namespace: string; name: string },
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const reading = await readEvent(req, o.maxBodyBytes);
+  const broker = o.brokers.get(path.namespace, path.name);
+  if (!reading.ok) {
+    if (broker) o.metrics.counted(report(broker, '', reading.status));
+    o.log.debug(
+      { broker: `${path.namespace}/${path.name}`, reason: reading.reason },
+      'event refused',
+    );
+    return writeRefusal(res, reading);
+  }
+  if (broker === undefined) {
+    return writeText(res, 404, `broker ${path.namespace}/${path.name} not found`);
+  }
+  const status = await accept(o, now, broker, reading.event, { req, res });
+  o.metrics.counted(report(broker, reading.event.attributes['type'] ?? '', status));
+  if (!res.destroyed) writeText(res, status, '');
 }
 
 /** Stamps, guards and forwards an event; resolves with the status to answer. */
@@ -83,7 +105,7 @@ async function accept(
   now: () => number,
   broker: BrokerEntry,
   received: CloudEvent,
-  req: IncomingMessage,
+  exchange: { req: IncomingMessage; res: ServerResponse },
 ): Promise<number> {
   const ttl = nextBrokerTtl(received, o.maxTtl);
   if (ttl <= 0) {
@@ -101,40 +123,31 @@ async function accept(
     [ARRIVAL_TIME_ATTRIBUTE]: new Date(now()).toISOString(),
     [BROKER_TTL_ATTRIBUTE]: String(ttl),
   });
-  return forward(o, now, broker, broker.channelAddress, event, req);
+  return forward(o, now, { broker, url: broker.channelAddress, event }, exchange);
 }
 
 async function forward(
   o: IngressHandlerOptions,
   now: () => number,
-  broker: BrokerEntry,
-  url: string,
-  event: CloudEvent,
-  req: IncomingMessage,
+  target: { broker: BrokerEntry; url: string; event: CloudEvent },
+  exchange: { req: IncomingMessage; res: ServerResponse },
 ): Promise<number> {
-  const payload = serializeHttpEvent(event, 'binary');
-  const headers = { ...passThroughHeaders(req.headers), ...payload.headers };
+  const { broker, url, event } = target;
+  const hungUp = abortOnHangUp(exchange.res);
   const started = now();
-  try {
-    const res = await o.transport.post({ url, headers, body: payload.body });
-    o.metrics.dispatched(
-      report(broker, event.attributes['type'] ?? '', res.status),
-      now() - started,
-    );
-    if (isSuccessStatus(res.status)) return res.status;
-    o.log.warn(
-      { broker: keyOf(broker), channel: url, status: res.status, event: eventKey(event) },
-      'trigger channel refused the event',
-    );
-    return FORWARD_FAILED_STATUS;
-  } catch (err) {
-    if (!(err instanceof DeliveryError)) throw err;
-    o.log.warn(
-      { err, broker: keyOf(broker), channel: url, event: eventKey(event) },
-      'trigger channel unreachable',
-    );
-    return FORWARD_FAILED_STATUS;
+  const sent = await o.sender.send(event, url, {
+    config: NO_RETRIES,
+    role: 'forward',
+    headers: passThroughHeaders(exchange.req.headers),
+    signal: hungUp.signal,
+  });
+  hungUp.dispose();
+  const status = sent.ok ? sent.status : sent.failure.status;
+  if (status !== undefined) {
+    o.metrics.dispatched(report(broker, event.attributes['type'] ?? '', status), now() - started);
   }
+  // The Sender's failure log names the event, the channel and why.
+  return sent.ok && isSuccessStatus(sent.status) ? sent.status : FORWARD_FAILED_STATUS;
 }
 
 function report(broker: BrokerEntry, eventType: string, status: number): IngressReport {

@@ -1,4 +1,12 @@
-import { createTransport, startEventReceiver } from '@knative-ts/delivery';
+import {
+  Admission,
+  admissionLimits,
+  createTransport,
+  logDeliveryFailures,
+  Sender,
+  senderSettings,
+  startEventReceiver,
+} from '@knative-ts/delivery';
 import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { startApp } from '@knative-ts/runtime';
 import { BrokerWatcher } from './broker-table.js';
@@ -30,7 +38,8 @@ brokers.start();
 app.readiness.add('brokers-synced', () => brokers.ready());
 const handler = createIngressHandler({
   brokers: brokers.table,
-  transport,
+  sender: new Sender({ ...senderSettings(env), transport, observer: logDeliveryFailures(log) }),
+  admission: new Admission(admissionLimits(env)),
   maxBodyBytes: env.MAX_BODY_BYTES,
   maxTtl: env.MAX_TTL,
   metrics,

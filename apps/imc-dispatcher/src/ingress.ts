@@ -9,6 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  abortOnHangUp,
   answerNonPost,
   eventKey,
   readEvent,
@@ -85,16 +86,6 @@ async function handle(o: IngressOptions, req: IncomingMessage, res: ServerRespon
 function declaredLength(req: IncomingMessage): number {
   const n = Number(req.headers['content-length']);
   return Number.isFinite(n) && n > 0 ? n : 0;
-}
-
-/** An AbortSignal that fires if the client goes away before the answer is written. */
-function abortOnHangUp(res: ServerResponse): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onClose = (): void => {
-    if (!res.writableEnded) controller.abort(new Error('the sender closed the connection'));
-  };
-  res.on('close', onClose);
-  return { signal: controller.signal, dispose: () => res.off('close', onClose) };
 }
 
 function logFailures(

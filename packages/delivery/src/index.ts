@@ -131,6 +131,7 @@ export {
   type AdmissionLimits,
   type AdmissionTicket,
 } from './receiver/admission.js';
+export { abortOnHangUp, type HangUpSignal } from './receiver/hang-up.js';
 export { logDeliveryFailures, observeAll, type FailureLogger } from './sender/failure-log.js';
 export {
   boundedDelayMs,

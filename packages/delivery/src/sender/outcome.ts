@@ -4,8 +4,12 @@
  */
 import type { DeliveryErrorCode } from '../errors.js';
 
-/** Which leg of a dispatch an attempt belongs to. */
-export type DeliveryRole = 'subscriber' | 'reply' | 'deadletter';
+/**
+ * Which leg an attempt belongs to: a dispatch's subscriber, reply and dead-letter legs, or
+ * `forward` — an event handed to the next hop of the system (broker-ingress → the trigger
+ * channel; adapters → their sink), which is not asked for a reply.
+ */
+export type DeliveryRole = 'subscriber' | 'reply' | 'deadletter' | 'forward';
 
 export interface DeliveryOutcome {
   /** Event identity (duplicates are identified by source + id). */
