@@ -12,6 +12,8 @@ const candidates = [
       ? readdirSync(join(root, parent)).map((child) => join(parent, child))
       : [],
   ),
+  // The test services are what users copy to write their own: their tests run too.
+  'test/services',
   'test/integration',
 ];
 

@@ -124,7 +124,7 @@ describe('broker-filter handler', () => {
     expect(got.headers).not.toHaveProperty('ce-knativebrokerttl');
     expect(got.headers).not.toHaveProperty('x-custom');
     expect(dec.decode(got.body)).toBe('hi');
-    const processing = await metric('event_processing_latencies');
+    const processing = await metric('mt_broker_filter_event_processing_latencies');
     expect(processing.find((v) => v.labels['le'] === 1000)?.value).toBe(1);
   });
 
@@ -163,7 +163,7 @@ describe('broker-filter handler', () => {
       errdestination: subscriber.url,
       errresponsebody: 'Ym9vbQ==',
     });
-    const counts = await metric('event_count');
+    const counts = await metric('mt_broker_filter_event_count');
     expect(counts.find((v) => v.labels['response_code'] === '503')?.value).toBe(1);
   });
 

@@ -30,9 +30,9 @@ import {
   type Sender,
 } from '@knative-ts/delivery';
 import type { Logger } from '@knative-ts/runtime';
+import { parseTriggerPath } from '@knative-ts/types';
 import type { BrokerTimeoutLookup } from './broker-timeouts.js';
 import type { TriggerReport } from './metrics.js';
-import { parseTriggerPath } from './path.js';
 import { answerFor, answerForNoResponse, type FilterAnswer } from './subscriber-response.js';
 import type { TriggerEntry, TriggerLookup } from './trigger-table.js';
 

@@ -24,15 +24,19 @@ describe('FilterMetrics', () => {
     metrics.dispatched(report, 503, 12);
     metrics.processed(report, 4);
     const withStatus = { ...base, response_code: '503', response_code_class: '5xx' };
-    expect((await registry.getSingleMetric('event_count')?.get())?.values).toEqual([
-      { value: 1, labels: withStatus },
-    ]);
-    const dispatch = await registry.getSingleMetric('event_dispatch_latencies')?.get();
+    expect((await registry.getSingleMetric('mt_broker_filter_event_count')?.get())?.values).toEqual(
+      [{ value: 1, labels: withStatus }],
+    );
+    const dispatch = await registry
+      .getSingleMetric('mt_broker_filter_event_dispatch_latencies')
+      ?.get();
     expect(dispatch?.values.find((v) => v.labels['le'] === 20)).toMatchObject({
       value: 1,
       labels: withStatus,
     });
-    const processing = await registry.getSingleMetric('event_processing_latencies')?.get();
+    const processing = await registry
+      .getSingleMetric('mt_broker_filter_event_processing_latencies')
+      ?.get();
     const buckets = processing?.values.filter((v) => 'le' in v.labels);
     expect(buckets?.map((b) => b.labels['le'])).toEqual([...LATENCY_BUCKETS_MS, '+Inf']);
     expect(buckets?.find((b) => b.labels['le'] === 5)).toMatchObject({ value: 1, labels: base });

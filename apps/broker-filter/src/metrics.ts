@@ -10,6 +10,12 @@ import { randomUUID } from 'node:crypto';
 import { childName } from '@knative-ts/types';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
+/**
+ * Knative's Prometheus names: its OpenCensus exporter put the component before each view
+ * (`mt_broker_filter_event_count`), and that is what Knative's dashboards query.
+ */
+export const METRIC_PREFIX = 'mt_broker_filter_';
+
 /** knative.dev/pkg `metrics.Buckets125(1, 10000)`. */
 export const LATENCY_BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000];
 
@@ -55,20 +61,20 @@ export class FilterMetrics {
     this.containerName = options.containerName;
     const registers = [options.registry];
     this.count = new Counter({
-      name: 'event_count',
+      name: `${METRIC_PREFIX}event_count`,
       help: 'Number of events received by a Trigger',
       labelNames: FILTER_LABELS,
       registers,
     });
     this.dispatch = new Histogram({
-      name: 'event_dispatch_latencies',
+      name: `${METRIC_PREFIX}event_dispatch_latencies`,
       help: 'The time spent dispatching an event to a Trigger subscriber',
       labelNames: FILTER_LABELS,
       buckets: LATENCY_BUCKETS_MS,
       registers,
     });
     this.processing = new Histogram({
-      name: 'event_processing_latencies',
+      name: `${METRIC_PREFIX}event_processing_latencies`,
       help: 'The time spent processing an event before it is dispatched to a Trigger subscriber',
       labelNames: TRIGGER_LABELS,
       buckets: LATENCY_BUCKETS_MS,

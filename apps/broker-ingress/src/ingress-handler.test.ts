@@ -35,7 +35,8 @@ describe('broker-ingress handler', () => {
   const post = (path: string, headers: Record<string, string> = binary, body = 'hello') =>
     fetch(`${url}${path}`, { method: 'POST', headers, body });
   const counted = async (labels: Record<string, string>) => {
-    const metric = (await registry.getSingleMetric('event_count')?.get())?.values ?? [];
+    const metric =
+      (await registry.getSingleMetric('mt_broker_ingress_event_count')?.get())?.values ?? [];
     return metric.find((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x))?.value;
   };
 
@@ -54,6 +55,7 @@ describe('broker-ingress handler', () => {
     const handler = createIngressHandler({
       brokers: table,
       sender: new Sender({ transport }),
+      forwardTimeoutMs: 5_000,
       admission: new Admission({ maxEvents: 100, maxBytes: 1 << 20, retryAfterSeconds: 1 }),
       maxBodyBytes: 256,
       maxTtl: 255,

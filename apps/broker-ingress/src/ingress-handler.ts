@@ -30,9 +30,9 @@ import {
   type Sender,
 } from '@knative-ts/delivery';
 import type { Logger } from '@knative-ts/runtime';
+import { parseBrokerPath } from '@knative-ts/types';
 import type { BrokerEntry, BrokerLookup } from './broker-table.js';
 import type { IngressReport } from './metrics.js';
-import { parseBrokerPath } from './path.js';
 
 /** What the handler reports to; IngressMetrics implements it. */
 export interface IngressRecorder {
@@ -43,6 +43,12 @@ export interface IngressRecorder {
 export interface IngressHandlerOptions {
   brokers: BrokerLookup;
   sender: Pick<Sender, 'send'>;
+  /**
+   * How long to wait for the trigger channel. A sync channel answers only once its fan-out
+   * (with the triggers' retries) is done, so this must outlast the channel's dispatch
+   * deadline: giving up earlier would cancel the fan-out and with it every retry.
+   */
+  forwardTimeoutMs: number;
   /** The process's in-flight budget. */
   admission: Admission;
   maxBodyBytes: number;
@@ -136,7 +142,7 @@ async function forward(
   const hungUp = abortOnHangUp(exchange.res);
   const started = now();
   const sent = await o.sender.send(event, url, {
-    config: NO_RETRIES,
+    config: { ...NO_RETRIES, timeoutMs: o.forwardTimeoutMs },
     role: 'forward',
     headers: passThroughHeaders(exchange.req.headers),
     signal: hungUp.signal,

@@ -40,6 +40,8 @@ const handler = createIngressHandler({
   brokers: brokers.table,
   sender: new Sender({ ...senderSettings(env), transport, observer: logDeliveryFailures(log) }),
   admission: new Admission(admissionLimits(env)),
+  // Twice the dispatch deadline: the channel's subscriber legs, then its dead letters.
+  forwardTimeoutMs: 2 * env.DELIVERY_DEADLINE_MS,
   maxBodyBytes: env.MAX_BODY_BYTES,
   maxTtl: env.MAX_TTL,
   metrics,

@@ -22,9 +22,11 @@ describe('IngressMetrics', () => {
       unique_name: 'mt-broker-ingress-abc-1',
       container_name: 'ingress',
     };
-    const count = await registry.getSingleMetric('event_count')?.get();
+    const count = await registry.getSingleMetric('mt_broker_ingress_event_count')?.get();
     expect(count?.values).toEqual([{ value: 1, labels }]);
-    const latency = await registry.getSingleMetric('event_dispatch_latencies')?.get();
+    const latency = await registry
+      .getSingleMetric('mt_broker_ingress_event_dispatch_latencies')
+      ?.get();
     const buckets = latency?.values.filter((v) => 'le' in v.labels);
     expect(buckets?.map((b) => b.labels['le'])).toEqual([...DISPATCH_BUCKETS_MS, '+Inf']);
     expect(buckets?.find((b) => b.labels['le'] === 5)).toMatchObject({ value: 1, labels });
@@ -34,7 +36,7 @@ describe('IngressMetrics', () => {
     const registry = new Registry();
     const metrics = new IngressMetrics({ registry, podName: 'pod', containerName: 'c' });
     metrics.counted({ namespace: 'n', broker: 'b', eventType: '', status: 500 });
-    const count = await registry.getSingleMetric('event_count')?.get();
+    const count = await registry.getSingleMetric('mt_broker_ingress_event_count')?.get();
     expect(count?.values[0]?.labels['unique_name']).toMatch(/^pod-[0-9a-f-]{36}$/);
     expect(count?.values[0]?.labels['response_code_class']).toBe('5xx');
   });

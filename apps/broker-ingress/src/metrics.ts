@@ -9,6 +9,12 @@ import { randomUUID } from 'node:crypto';
 import { childName } from '@knative-ts/types';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
+/**
+ * Knative's Prometheus names: its OpenCensus exporter put the component before each view
+ * (`mt_broker_ingress_event_count`), and that is what Knative's dashboards query.
+ */
+export const METRIC_PREFIX = 'mt_broker_ingress_';
+
 /** knative.dev/pkg `metrics.Buckets125(1, 10000)`. */
 export const DISPATCH_BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000];
 
@@ -51,13 +57,13 @@ export class IngressMetrics {
     this.uniqueName = options.uniqueName ?? childName(`${options.podName}-`, randomUUID());
     this.containerName = options.containerName;
     this.count = new Counter({
-      name: 'event_count',
+      name: `${METRIC_PREFIX}event_count`,
       help: 'Number of events received by a Broker',
       labelNames: INGRESS_LABELS,
       registers: [options.registry],
     });
     this.latency = new Histogram({
-      name: 'event_dispatch_latencies',
+      name: `${METRIC_PREFIX}event_dispatch_latencies`,
       help: 'The time spent dispatching an event to a Channel',
       labelNames: INGRESS_LABELS,
       buckets: DISPATCH_BUCKETS_MS,

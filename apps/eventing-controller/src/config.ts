@@ -1,9 +1,10 @@
+import { DEFAULT_SYSTEM_NAMESPACE } from '@knative-ts/types';
 import { str } from '@knative-ts/runtime';
 
 /** The eventing-controller's own variables, read once by main with the base ones. */
 export const controllerSchema = {
   /** Where the dispatcher, the config maps and the leader Lease live. */
-  SYSTEM_NAMESPACE: str('knative-eventing'),
+  SYSTEM_NAMESPACE: str(DEFAULT_SYSTEM_NAMESPACE),
   /** Suffix of every cluster address the controller writes into status. */
   CLUSTER_DOMAIN: str('cluster.local'),
 };

@@ -1,3 +1,4 @@
+import { DEFAULT_SYSTEM_NAMESPACE } from '@knative-ts/types';
 import { receiverSchema } from '@knative-ts/delivery';
 import { str } from '@knative-ts/runtime';
 
@@ -5,5 +6,5 @@ import { str } from '@knative-ts/runtime';
 export const dispatcherSchema = {
   ...receiverSchema({ podName: 'imc-dispatcher', containerName: 'imc-dispatcher' }),
   /** Where broker-filter runs: its error bodies are unwrapped for dead letters. */
-  SYSTEM_NAMESPACE: str('knative-eventing'),
+  SYSTEM_NAMESPACE: str(DEFAULT_SYSTEM_NAMESPACE),
 };

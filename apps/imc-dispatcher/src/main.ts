@@ -9,6 +9,7 @@ import {
 } from '@knative-ts/delivery';
 import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { startApp } from '@knative-ts/runtime';
+import { SystemService, systemServiceHost } from '@knative-ts/types';
 import { ChannelWatcher } from './channel-watcher.js';
 import { dispatcherSchema } from './config.js';
 import { InFlight } from './in-flight.js';
@@ -36,7 +37,11 @@ const watcher = new ChannelWatcher({
   transport,
   clusterDomain: env.CLUSTER_DOMAIN,
   // Dead letters of triggers name the subscriber behind this system's broker-filter.
-  brokerFilterHost: `broker-filter.${env.SYSTEM_NAMESPACE}.svc.${env.CLUSTER_DOMAIN}`,
+  brokerFilterHost: systemServiceHost(
+    SystemService.BrokerFilter,
+    env.SYSTEM_NAMESPACE,
+    env.CLUSTER_DOMAIN,
+  ),
   observer: (namespace) => observeAll(metrics.observer(namespace), failureLog),
   senderOptions: senderSettings(env),
   log,

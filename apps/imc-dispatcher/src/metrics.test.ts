@@ -36,7 +36,7 @@ describe('ChannelMetrics', () => {
     observe(outcome({ status: 202, attempt: 2 }));
     observe(outcome({ role: 'deadletter', status: 202 }));
     observe(outcome({ destination: 'https://x/', status: undefined, eventType: 'other' }));
-    const counts = await values(registry, 'event_count');
+    const counts = await values(registry, 'inmemorychannel_dispatcher_event_count');
     expect(counts).toEqual([
       {
         value: 1,
@@ -65,9 +65,9 @@ describe('ChannelMetrics', () => {
   it('records dispatch latencies in milliseconds with Knative buckets', async () => {
     const { registry, metrics } = setup();
     metrics.observer('ns1')(outcome({ status: 202, durationMs: 7 }));
-    const buckets = (await values(registry, 'event_dispatch_latencies')).filter((v) =>
-      String((v as { metricName?: string }).metricName).endsWith('_bucket'),
-    );
+    const buckets = (
+      await values(registry, 'inmemorychannel_dispatcher_event_dispatch_latencies')
+    ).filter((v) => String((v as { metricName?: string }).metricName).endsWith('_bucket'));
     expect(buckets.map((b) => b.labels['le'])).toEqual([...DISPATCH_BUCKETS_MS, '+Inf']);
     expect(buckets.find((b) => b.labels['le'] === 5)?.value).toBe(0);
     expect(buckets.find((b) => b.labels['le'] === 10)?.value).toBe(1);
@@ -76,7 +76,7 @@ describe('ChannelMetrics', () => {
   it('counts rejected requests with their status', async () => {
     const { registry, metrics } = setup();
     metrics.rejected('ns2', 400);
-    const [count] = await values(registry, 'event_count');
+    const [count] = await values(registry, 'inmemorychannel_dispatcher_event_count');
     expect(count?.labels).toMatchObject({
       namespace_name: 'ns2',
       response_code: '400',

@@ -9,6 +9,12 @@ import { randomUUID } from 'node:crypto';
 import type { DeliveryObserver } from '@knative-ts/delivery';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
+/**
+ * Knative's Prometheus names: its OpenCensus exporter put the component before each view
+ * (`inmemorychannel_dispatcher_event_count`), and that is what Knative's dashboards query.
+ */
+export const METRIC_PREFIX = 'inmemorychannel_dispatcher_';
+
 /** knative.dev/pkg `metrics.Buckets125(1, 10000)`. */
 export const DISPATCH_BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000];
 
@@ -44,13 +50,13 @@ export class ChannelMetrics {
     this.uniqueName = options.uniqueName ?? childName(options.podName, randomUUID());
     this.containerName = options.containerName;
     this.count = new Counter({
-      name: 'event_count',
+      name: `${METRIC_PREFIX}event_count`,
       help: 'Number of events dispatched by the channel',
       labelNames: LABELS,
       registers: [options.registry],
     });
     this.latency = new Histogram({
-      name: 'event_dispatch_latencies',
+      name: `${METRIC_PREFIX}event_dispatch_latencies`,
       help: 'The time spent by the channel dispatching an event',
       labelNames: LABELS,
       buckets: DISPATCH_BUCKETS_MS,

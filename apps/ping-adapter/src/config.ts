@@ -1,12 +1,12 @@
-import { bool, int, str } from '@knative-ts/runtime';
+import { DEFAULT_SYSTEM_NAMESPACE } from '@knative-ts/types';
+import { senderSchema } from '@knative-ts/delivery';
+import { int, str } from '@knative-ts/runtime';
 
 /** The ping-adapter's own variables, read once by main with the base ones. */
 export const pingAdapterSchema = {
-  /** Suffix of in-cluster hosts, for local-mode resolution. */
-  CLUSTER_DOMAIN: str('cluster.local'),
-  /** Resolve `*.svc.<domain>` sinks through the API server to local ports. */
-  LOCAL_MODE: bool(false),
-  SYSTEM_NAMESPACE: str('knative-eventing'),
+  /** Cluster domain, local mode and the delivery bounds every sender reads. */
+  ...senderSchema({ podName: 'ping-adapter', containerName: 'ping-adapter' }),
+  SYSTEM_NAMESPACE: str(DEFAULT_SYSTEM_NAMESPACE),
   /**
    * Shared store for replica coordination: each tick is claimed there once. Empty = this
    * replica fires every tick (run a single replica then).

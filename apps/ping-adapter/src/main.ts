@@ -1,4 +1,4 @@
-import { createTransport, Sender } from '@knative-ts/delivery';
+import { createTransport, logDeliveryFailures, Sender, senderSettings } from '@knative-ts/delivery';
 import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { startApp } from '@knative-ts/runtime';
 import { pingAdapterSchema } from './config.js';
@@ -18,7 +18,12 @@ const transport = createTransport({
   kube: client,
 });
 const claims = createTickClaims(env, log);
-const scheduler = new PingScheduler({ claims, send: sinkSender(new Sender({ transport })), log });
+const sender = new Sender({
+  ...senderSettings(env),
+  transport,
+  observer: logDeliveryFailures(log),
+});
+const scheduler = new PingScheduler({ claims, send: sinkSender(sender), log });
 const watcher = new SourceWatcher({ client, scheduler, log });
 
 // Closers run in reverse: stop watching, then stop ticking and drain sends, then close sockets.

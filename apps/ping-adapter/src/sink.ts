@@ -13,9 +13,10 @@ export const PING_DELIVERY: DeliveryConfig = {
   format: 'binary',
 };
 
-/** A `send` for the scheduler over `sender`. */
+/** A `send` for the scheduler over `sender`: a source forwards to its sink, no reply asked. */
 export function sinkSender(
   sender: Pick<Sender, 'send'>,
 ): (event: CloudEvent, sinkUri: string) => Promise<SendOutcome> {
-  return (event, sinkUri) => sender.send(event, sinkUri, { config: PING_DELIVERY });
+  return (event, sinkUri) =>
+    sender.send(event, sinkUri, { config: PING_DELIVERY, role: 'forward' });
 }

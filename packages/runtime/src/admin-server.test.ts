@@ -72,4 +72,22 @@ describe('startAdminServer', () => {
       }),
     ).rejects.toMatchObject({ code: 'RUNTIME_ERR_ADMIN_LISTEN' });
   });
+
+  it('does not serve /metrics when config-observability turns metrics off', async () => {
+    const off = await startAdminServer({
+      port: 0,
+      host: '127.0.0.1',
+      registry: createMetricsRegistry(),
+      readiness: new Readiness(),
+      log,
+      serveMetrics: false,
+    });
+    try {
+      const res = await fetch(`http://127.0.0.1:${off.port}/metrics`);
+      expect(res.status).toBe(404);
+      expect(await res.text()).toContain('metrics-protocol is none');
+    } finally {
+      await off.close();
+    }
+  });
 });

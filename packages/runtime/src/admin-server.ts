@@ -12,6 +12,8 @@ export interface AdminServerOptions {
   registry: Registry;
   readiness: Readiness;
   log: Logger;
+  /** Serve /metrics (default true); off when config-observability says `none`. */
+  serveMetrics?: boolean;
 }
 
 export interface AdminServer {
@@ -38,6 +40,11 @@ async function route(req: IncomingMessage, res: ServerResponse, opts: AdminServe
       return ready ? json(res, 200, { status: 'ready' }) : json(res, 503, { failing });
     }
     case '/metrics':
+      if (opts.serveMetrics === false) {
+        return json(res, 404, {
+          error: 'metrics are off: config-observability metrics-protocol is none',
+        });
+      }
       return send(res, 200, opts.registry.contentType, await opts.registry.metrics());
     default:
       return json(res, 404, { error: 'not found' });

@@ -2,7 +2,7 @@ import type { Registry } from 'prom-client';
 import { startAdminServer, type AdminServer } from './admin-server.js';
 import { int, oneOf, port, readConfig, type ConfigOf, type Schema } from './config.js';
 import { createLogger, LOG_LEVELS, type DestinationStream, type Logger } from './logger.js';
-import { createMetricsRegistry } from './metrics.js';
+import { createMetricsRegistry, METRICS_PROTOCOLS } from './metrics.js';
 import { Readiness } from './readiness.js';
 import { installShutdown, type Shutdown, type SignalSource } from './shutdown.js';
 
@@ -11,6 +11,12 @@ export const baseSchema = {
   ADMIN_PORT: port(9090),
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
   SHUTDOWN_TIMEOUT_MS: int({ min: 0, default: 15_000 }),
+  /**
+   * `config-observability` `metrics-protocol` (the chart maps it here): `prometheus` serves
+   * /metrics on the admin port, `none` turns it off. Knative's push protocols (grpc,
+   * http/protobuf) are not offered: a scrape endpoint is all this runtime exports.
+   */
+  METRICS_PROTOCOL: oneOf(METRICS_PROTOCOLS, 'prometheus'),
 };
 
 export interface StartAppOptions<S extends Schema> {
@@ -61,7 +67,13 @@ export async function startApp<S extends Schema = Record<never, never>>(
   });
   // Report not-ready as soon as shutdown begins so traffic drains away first.
   readiness.add('shutdown', () => !shutdown.started);
-  const admin = await startAdminServer({ port: config.ADMIN_PORT, registry, readiness, log });
+  const admin = await startAdminServer({
+    port: config.ADMIN_PORT,
+    registry,
+    readiness,
+    log,
+    serveMetrics: config.METRICS_PROTOCOL === 'prometheus',
+  });
   shutdown.register('admin-server', () => admin.close());
   log.info({ adminPort: admin.port }, 'app started');
   return { config, log, registry, readiness, shutdown, admin };

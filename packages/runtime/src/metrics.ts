@@ -8,3 +8,6 @@ export function createMetricsRegistry(): Registry {
   collectDefaultMetrics({ register: registry });
   return registry;
 }
+
+/** The `metrics-protocol` values of config-observability this runtime honours. */
+export const METRICS_PROTOCOLS = ['prometheus', 'none'] as const;

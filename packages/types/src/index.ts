@@ -48,3 +48,7 @@ export * from './ping-source-validation.js';
 export * from './api-server-source-validation.js';
 export * from './container-source-validation.js';
 export * from './sink-binding-validation.js';
+export * from './contract/broker-path.js';
+export * from './contract/system-services.js';
+export * from './contract/trigger-path.js';
+export * from './contract/channel-annotations.js';

@@ -304,16 +304,16 @@ describe('broker data plane on the real control plane', () => {
     ).text();
     expect(ingressMetrics).toMatch(
       new RegExp(
-        `event_count\\{namespace_name="${ns}",broker_name="default",event_type="com.example.order",response_code="202",response_code_class="2xx",unique_name="[^"]+",container_name="ingress"\\} \\d+`,
+        `mt_broker_ingress_event_count\\{namespace_name="${ns}",broker_name="default",event_type="com.example.order",response_code="202",response_code_class="2xx",unique_name="[^"]+",container_name="ingress"\\} \\d+`,
       ),
     );
     const filterMetrics = await (await fetch(`http://127.0.0.1:${filterApp!.port}/metrics`)).text();
     expect(filterMetrics).toContain(
-      `event_processing_latencies_count{namespace_name="${ns}",trigger_name="orders"`,
+      `mt_broker_filter_event_processing_latencies_count{namespace_name="${ns}",trigger_name="orders"`,
     );
     expect(filterMetrics).toMatch(
       new RegExp(
-        `event_dispatch_latencies_count\\{namespace_name="${ns}",trigger_name="orders",broker_name="default",filter_type="any",unique_name="[^"]+",container_name="filter",response_code="202",response_code_class="2xx"\\} \\d+`,
+        `mt_broker_filter_event_dispatch_latencies_count\\{namespace_name="${ns}",trigger_name="orders",broker_name="default",filter_type="any",unique_name="[^"]+",container_name="filter",response_code="202",response_code_class="2xx"\\} \\d+`,
       ),
     );
   });

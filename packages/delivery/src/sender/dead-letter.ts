@@ -15,6 +15,7 @@
  * (`event_dispatcher.go dispatchExecutionInfoTransformers`). Knative drops every error
  * extension when that body does not parse; we keep broker-filter's URL and raw body.
  */
+import { DEFAULT_SYSTEM_NAMESPACE, SystemService, systemServiceHost } from '@knative-ts/types';
 import { KnativeErrorExtension, withAttributes, type CloudEvent } from '../event.js';
 
 /** What the last failed attempt left behind. */
@@ -31,7 +32,10 @@ export interface DeliveryFailure {
 export const NO_RESPONSE_CODE = 500;
 
 /** broker-filter's host in a default install: `broker-filter.knative-eventing.svc.cluster.local`. */
-export const DEFAULT_BROKER_FILTER_HOST = 'broker-filter.knative-eventing.svc.cluster.local';
+export const DEFAULT_BROKER_FILTER_HOST = systemServiceHost(
+  SystemService.BrokerFilter,
+  DEFAULT_SYSTEM_NAMESPACE,
+);
 
 export interface DeadLetterOptions {
   /** Host whose failures carry a broker-filter error body (default DEFAULT_BROKER_FILTER_HOST). */

@@ -1,12 +1,11 @@
 import type { KubeObject } from '@knative-ts/kube';
 import { Controller } from '@knative-ts/reconciler';
-import { EventingV1, type Broker } from '@knative-ts/types';
+import { EventingV1, SystemService, type Broker } from '@knative-ts/types';
 import { Component, trackedDependencies, type ControllerDeps } from '../deps.js';
 import { ServiceNameLabel } from '../service-endpoints.js';
 import { BrokerReconciler } from './reconciler.js';
-import { BrokerFilterName, BrokerIngressName } from './resources/system-services.js';
 
-const dataPlane = new Set([BrokerIngressName, BrokerFilterName]);
+const dataPlane = new Set<string>([SystemService.BrokerIngress, SystemService.BrokerFilter]);
 
 /**
  * Wires the Broker reconciler. Trigger channels (of any kind) and config ConfigMaps reach

@@ -7,6 +7,7 @@ import {
   type ReconcileResult,
 } from '@knative-ts/reconciler';
 import {
+  brokerAddressUrl,
   BrokerChannelAddressStatusAnnotation,
   BrokerClassAnnotation,
   BrokerConditions,
@@ -15,6 +16,7 @@ import {
   markDeadLetterSinkNotConfigured,
   markEventPoliciesOidcDisabled,
   MTChannelBasedBrokerClass,
+  SystemService,
   type Addressable,
   type Broker,
   type ChannelableStatus,
@@ -26,11 +28,6 @@ import { isDerivative } from '../semantic.js';
 import { serviceEndpoints } from '../service-endpoints.js';
 import { brokerDefaults, channelTemplateOf } from './broker-config.js';
 import { makeTriggerChannel, triggerChannelRef } from './resources/make-trigger-channel.js';
-import {
-  brokerAddressUrl,
-  BrokerFilterName,
-  BrokerIngressName,
-} from './resources/system-services.js';
 import { clearDeadLetterSink, resolveDeadLetterSink } from '../dead-letter-sink.js';
 
 export interface BrokerReconcilerOptions {
@@ -95,8 +92,12 @@ export class BrokerReconciler implements KindReconciler<Broker> {
     const channelProblem = await this.reconcileTriggerChannel(broker, template, m);
     if (channelProblem !== false) return channelProblem;
 
-    const ingressProblem = await this.checkDataPlane(BrokerIngressName, 'IngressReady', m);
-    const filterProblem = await this.checkDataPlane(BrokerFilterName, 'FilterReady', m);
+    const ingressProblem = await this.checkDataPlane(
+      SystemService.BrokerIngress,
+      'IngressReady',
+      m,
+    );
+    const filterProblem = await this.checkDataPlane(SystemService.BrokerFilter, 'FilterReady', m);
     this.setAddress(broker, m);
     const dlsProblem = await this.resolveDeadLetterSink(broker, m);
     markEventPoliciesOidcDisabled(m);

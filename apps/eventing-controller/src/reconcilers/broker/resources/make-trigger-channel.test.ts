@@ -1,6 +1,5 @@
-import type { Broker } from '@knative-ts/types';
+import { brokerAddressUrl, type Broker } from '@knative-ts/types';
 import { makeTriggerChannel, triggerChannelRef } from './make-trigger-channel.js';
-import { brokerAddressUrl } from './system-services.js';
 
 const broker = (spec: Broker['spec'] = {}): Broker => ({
   apiVersion: 'eventing.knative.dev/v1',

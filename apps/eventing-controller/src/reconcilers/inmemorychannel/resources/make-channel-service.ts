@@ -1,9 +1,14 @@
 import type { KubeObject } from '@knative-ts/kube';
 import { ownerReference } from '@knative-ts/reconciler';
-import { channelServiceName, serviceHostName, type InMemoryChannel } from '@knative-ts/types';
+import {
+  channelServiceName,
+  serviceHostName,
+  SystemService,
+  type InMemoryChannel,
+} from '@knative-ts/types';
 
 /** The shared dispatcher every InMemoryChannel Service points at. */
-export const DispatcherName = 'imc-dispatcher';
+export const DispatcherName = SystemService.ImcDispatcher;
 
 /** Label Knative puts on each channel Service. */
 export const MessagingRoleLabel = 'messaging.knative.dev/role';

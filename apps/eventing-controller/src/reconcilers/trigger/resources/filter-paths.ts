@@ -1,10 +1,9 @@
-import { serviceHostName, type Trigger } from '@knative-ts/types';
-import { BrokerFilterName } from '../../broker/resources/system-services.js';
+import { triggerFilterUrl as contractUrl, triggerPath, type Trigger } from '@knative-ts/types';
 
 /** broker-filter's path for a trigger (sugar/trigger/path): `/triggers/<ns>/<name>/<uid>`. */
 export function triggerFilterPath(trigger: Trigger): string {
   const { namespace = '', name = '', uid = '' } = trigger.metadata;
-  return `/triggers/${namespace}/${name}/${uid}`;
+  return triggerPath(namespace, name, uid);
 }
 
 /** Where broker-filter receives this trigger's events (the Subscription's subscriber). */
@@ -13,6 +12,6 @@ export function triggerFilterUrl(
   systemNamespace: string,
   clusterDomain: string,
 ): string {
-  const host = serviceHostName(BrokerFilterName, systemNamespace, clusterDomain);
-  return `http://${host}${triggerFilterPath(trigger)}`;
+  const { namespace = '', name = '', uid = '' } = trigger.metadata;
+  return contractUrl({ namespace, name, uid, systemNamespace, clusterDomain });
 }

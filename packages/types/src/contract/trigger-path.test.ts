@@ -1,4 +1,4 @@
-import { parseTriggerPath, triggerPath } from './path.js';
+import { parseTriggerPath, triggerPath } from './trigger-path.js';
 
 const t = { kind: 'trigger', namespace: 'ns', name: 'tr', uid: 'u-1' };
 

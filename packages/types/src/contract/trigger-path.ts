@@ -1,4 +1,9 @@
+import { SystemService, systemServiceHost } from './system-services.js';
+
 /**
+ * The control-plane / data-plane contract, part 3: a Trigger's address on broker-filter.
+ * The Trigger reconciler subscribes `triggerFilterUrl`; broker-filter parses it back.
+ *
  * The trigger address path on broker-filter (eventing
  * `pkg/reconciler/sugar/trigger/path/path.go`): `/triggers/<namespace>/<trigger>/<uid>`,
  * with a `/reply` or `/dls` suffix for the OIDC proxy endpoints. Knative takes any sixth
@@ -35,4 +40,20 @@ export function parseTriggerPath(url: string): TriggerPath {
 /** The path broker-filter serves a trigger's subscriber deliveries on. */
 export function triggerPath(namespace: string, name: string, uid: string): string {
   return `/triggers/${namespace}/${name}/${uid}`;
+}
+
+/** Where broker-filter receives a trigger's events (its Subscription's subscriber). */
+export function triggerFilterUrl(options: {
+  namespace: string;
+  name: string;
+  uid: string;
+  systemNamespace: string;
+  clusterDomain: string;
+}): string {
+  const host = systemServiceHost(
+    SystemService.BrokerFilter,
+    options.systemNamespace,
+    options.clusterDomain,
+  );
+  return `http://${host}${triggerPath(options.namespace, options.name, options.uid)}`;
 }

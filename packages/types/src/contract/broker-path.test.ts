@@ -1,4 +1,4 @@
-import { parseBrokerPath } from './path.js';
+import { parseBrokerPath } from './broker-path.js';
 
 describe('parseBrokerPath', () => {
   it.each([

@@ -1,4 +1,9 @@
+import { SystemService, systemServiceHost } from './system-services.js';
+
 /**
+ * The control-plane / data-plane contract, part 2: a Broker's address. The Broker
+ * reconciler publishes `brokerAddressUrl`; broker-ingress parses it back.
+ *
  * The broker address path `/<namespace>/<broker>` (eventing `ingress_handler.go`): `/` is
  * 404, anything but exactly two non-empty segments (one trailing slash allowed) is 400.
  * Unlike Knative we ignore a query string instead of making it part of the broker name.
@@ -15,4 +20,19 @@ export function parseBrokerPath(url: string): BrokerPath {
   const [lead, namespace, name] = parts;
   if (parts.length !== 3 || lead !== '' || !namespace || !name) return { kind: 'malformed' };
   return { kind: 'broker', namespace, name };
+}
+
+/** A broker's address: the shared ingress, routed by path (Knative broker.go). */
+export function brokerAddressUrl(options: {
+  namespace: string;
+  name: string;
+  systemNamespace: string;
+  clusterDomain: string;
+}): string {
+  const host = systemServiceHost(
+    SystemService.BrokerIngress,
+    options.systemNamespace,
+    options.clusterDomain,
+  );
+  return `http://${host}/${options.namespace}/${options.name}`;
 }
