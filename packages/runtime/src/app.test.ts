@@ -17,6 +17,7 @@ describe('startApp', () => {
     expect(app.config).toEqual({
       ADMIN_PORT: 0,
       LOG_LEVEL: 'silent',
+      METRICS_PROTOCOL: 'prometheus',
       SHUTDOWN_TIMEOUT_MS: 15_000,
       GREETING: 'hi',
     });
