@@ -57,7 +57,8 @@ rm -rf "$OUT" && mkdir -p "$OUT/layers"
 # 1. The Node runtime: this machine's node (the version the project is built and tested
 #    with) and the shared libraries it loads, at the paths the dynamic loader looks in.
 node_bin=$(readlink -f "$(command -v node)")
-runtime_key=$({ sha256sum "$node_bin"; ldd "$node_bin"; } | sha256sum | cut -c1-16)
+# (ldd's load addresses change every run: key on the library paths only.)
+runtime_key=$({ sha256sum "$node_bin"; ldd "$node_bin" | grep -oE '/[^ ]+'; } | sha256sum | cut -c1-16)
 runtime="$CACHE/node-runtime-$runtime_key"
 if [ ! -f "$runtime/.complete" ]; then
   say "runtime layer: node $(node --version) and its libraries"
@@ -153,7 +154,12 @@ say "built ${#NAMES[@]} images tagged $TAG ($(du -sh "$OUT/images.tar" | cut -f1
   printf '}}\n'
 } >"$OUT/../images.json.tmp"
 
-if [ -n "${CONTAINERD_ADDRESS:-}" ] && [ -S "$CONTAINERD_ADDRESS" ]; then
+ctr_node() { ctr --address "$CONTAINERD_ADDRESS" --namespace k8s.io "$@"; }
+if [ -n "${CONTAINERD_ADDRESS:-}" ] && [ -S "$CONTAINERD_ADDRESS" ] &&
+  missing=$(for name in "${NAMES[@]}"; do echo "$REGISTRY/$name:$TAG"; done | grep -vxF -f <(ctr_node images ls -q) || true) &&
+  [ -z "$missing" ]; then
+  say "the node already has these images (same content, same tag): nothing to load"
+elif [ -n "${CONTAINERD_ADDRESS:-}" ] && [ -S "$CONTAINERD_ADDRESS" ]; then
   ctr --address "$CONTAINERD_ADDRESS" --namespace k8s.io images import "$OUT/images.tar" >"$OUT/import.log" 2>&1 ||
     { tail -n 20 "$OUT/import.log" >&2; fail "ctr images import failed (log: $OUT/import.log)." "check the node: 'npm run cluster:up'."; }
   say "loaded into the node's containerd ($CONTAINERD_ADDRESS)"
