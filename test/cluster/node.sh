@@ -306,6 +306,7 @@ clean_node_host() {
     find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null || true
   done
   rm -rf /var/lib/cni/results/knative-ts-node-* 2>/dev/null || true
+  rmdir /var/lib/cni/results /var/lib/cni 2>/dev/null || true
   rmdir /run/containerd/s /run/containerd 2>/dev/null || true
   remove_node_network
   restore_host_sysctls
