@@ -22,6 +22,7 @@ export default {
   // on a 2-core machine, where a fresh API server or a consumer-group join can take
   // seconds; unit tests finish far below it.
   testTimeout: 60_000,
+  testSequencer: '<rootDir>/jest.sequencer.mjs',
   projects: candidates
     .filter((dir) => existsSync(join(root, dir, 'jest.config.mjs')))
     .map((dir) => `<rootDir>/${dir}`),

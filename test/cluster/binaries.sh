@@ -4,28 +4,45 @@
 
 # go_build_cached NAME MODULE_DIR LDFLAGS BINARY=PACKAGE...: builds packages of a
 # pinned Go module into the cache (keyed by go.mod, go.sum and LDFLAGS) unless there.
+#   GO_MOD_MOD=1   build in a copy of the module with -mod=mod, so packages that need
+#                  go.sum entries the pinned go.sum lacks (kubelet) still build from the
+#                  very same go.mod; GO_KEY_FILES  more files whose content keys the cache.
 go_build_cached() {
   local name=$1 module=$2 ldflags=$3
   shift 3
-  local key out
-  key=$({ cat "$module/go.mod" "$module/go.sum"; echo "$ldflags"; } | sha256sum | cut -c1-16)
+  local key out dir=$module key_files=()
+  read -r -a key_files <<<"${GO_KEY_FILES:-}"
+  # The same key as before these options existed when none is set (caches stay valid).
+  key=$({
+    cat "$module/go.mod" "$module/go.sum"
+    echo "$ldflags"
+    if [ "${#key_files[@]}" -gt 0 ] || [ -n "${GO_MOD_MOD:-}${CGO_ENABLED:-}" ]; then
+      [ "${#key_files[@]}" -eq 0 ] || cat "${key_files[@]}"
+      echo "mod=${GO_MOD_MOD:-} cgo=${CGO_ENABLED:-}"
+    fi
+  } | sha256sum | cut -c1-16)
   out="$CLUSTER_CACHE/$name-$key"
   if [ -f "$out/.complete" ]; then
     step "$name: cached ($out)"
   else
-    step "$name: building from the Go module proxy (first time only; 5-15 min on 2 cores)"
+    step "$name: building from the Go module proxy (first time only; ${GO_BUILD_ESTIMATE:-5-15 min on 2 cores})"
     mkdir -p "$out"
+    if [ "${GO_MOD_MOD:-}" = 1 ]; then
+      dir="$out.module"
+      rm -rf "$dir" && mkdir -p "$dir" && cp "$module"/go.mod "$module"/go.sum "$dir/"
+    fi
     # -v names each package as it compiles; print a running count so a long build
     # visibly progresses without flooding the terminal.
     local target
     for target in "$@"; do
-      (cd "$module" && go build -v -ldflags "$ldflags" -o "$out/${target%%=*}" "${target#*=}" 2>&1) || exit 1
+      (cd "$dir" && go build ${GO_MOD_MOD:+-mod=mod} -v -ldflags "$ldflags" -o "$out/${target%%=*}" "${target#*=}" 2>&1) || exit 1
     done |
       awk -v name="$name" '
         /^(#|go: |.*\.go:[0-9]+)/ { print; next }
         { n++; if (systime() - last >= 15) { printf "[cluster]        %s: %d packages compiled\n", name, n; fflush(); last = systime() } }
       '
     [ "${PIPESTATUS[0]}" -eq 0 ] || fail "go build of $name failed (see above)." "check 'go version' (Go >= 1.24 needed) and that the Go module proxy is reachable, then rerun."
+    [ "$dir" = "$module" ] || rm -rf "$dir"
     touch "$out/.complete"
   fi
   local bin

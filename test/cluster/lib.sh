@@ -23,8 +23,40 @@ NATS_PORT="${NATS_PORT:-14222}"
 NATS_MONITOR_PORT="${NATS_MONITOR_PORT:-18222}"
 REDIS_PORT="${REDIS_PORT:-16379}"
 
-# Servers in start order; down.sh stops them in reverse.
-COMPONENTS=(etcd kube-apiserver kube-controller-manager kafka nats redis)
+# The node: containerd, kubelet, kube-proxy and CoreDNS run inside a network namespace
+# of their own (NODE_NETNS), joined to this machine by a veth pair: NODE_HOST_IF holds
+# NODE_HOST_IP on this side (where kube-apiserver, Kafka, NATS and Redis listen, so
+# pods reach them: HOST_FOR_PODS), NODE_IP is the node's address inside. Pods get
+# addresses from POD_CIDR on a bridge inside the namespace; this machine routes POD_CIDR
+# and SERVICE_CIDR to NODE_IP, so tests reach pods and ClusterIPs directly. Nothing in
+# the namespace routes anywhere else: pods cannot leave this machine.
+NODE_NAME="${NODE_NAME:-knative-ts-node}"
+NODE_NETNS="${NODE_NETNS:-knts-node}"
+NODE_HOST_IF="${NODE_HOST_IF:-knts-host}"
+NODE_IF="${NODE_IF:-knts0}"
+NODE_BRIDGE="${NODE_BRIDGE:-knts-br0}"
+NODE_HOST_IP="${NODE_HOST_IP:-10.213.0.1}"
+NODE_IP="${NODE_IP:-10.213.0.2}"
+NODE_PREFIX="${NODE_PREFIX:-24}"
+POD_CIDR="${POD_CIDR:-10.214.0.0/24}"
+SERVICE_CIDR="${SERVICE_CIDR:-10.96.0.0/16}"
+# The kubernetes Service (first address of SERVICE_CIDR) and cluster DNS.
+KUBERNETES_SERVICE_IP="${KUBERNETES_SERVICE_IP:-10.96.0.1}"
+CLUSTER_DOMAIN="${CLUSTER_DOMAIN:-cluster.local}"
+KUBE_SCHEDULER_PORT="${KUBE_SCHEDULER_PORT:-20259}"
+# Inside the node's namespace, so these never collide with this machine's ports.
+KUBELET_PORT=10250
+KUBELET_HEALTHZ_PORT=10248
+KUBE_PROXY_HEALTHZ_PORT=10256
+COREDNS_READY_PORT=8181
+NODE_DIR="$LOCAL_DIR/node"
+CONTAINERD_SOCK="$NODE_DIR/containerd/containerd.sock"
+
+# Where pods reach servers on this machine, and where the servers pods use listen.
+HOST_FOR_PODS="$NODE_HOST_IP"
+
+# Servers in start order; down.sh stops them in reverse (the node's parts first).
+COMPONENTS=(etcd kube-apiserver kube-controller-manager kafka nats redis kube-scheduler containerd kubelet kube-proxy coredns)
 
 T0=$(date +%s)
 step() { printf '[cluster %4ss] %s\n' "$(($(date +%s) - T0))" "$*"; }
@@ -87,7 +119,12 @@ wait_until() {
   done
 }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# port_open PORT [HOST]
+port_open() { (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null; }
+
+# in_node CMD...: runs CMD inside the node's network namespace (only the network: the
+# mounts kubelet makes must be the ones containerd sees).
+in_node() { nsenter --net="/run/netns/$NODE_NETNS" -- "$@"; }
 
 rss_mib() {
   local pid

@@ -7,6 +7,8 @@
 PREREQUISITES=(
   go:golang-go java:openjdk-17-jre-headless mvn:maven openssl:openssl curl:curl
   unzip:unzip redis-server:redis-server redis-cli:redis-tools nats-server:nats-server
+  containerd:containerd runc:runc nft:nftables nsenter:util-linux
+  /usr/lib/cni/bridge:containernetworking-plugins
 )
 
 ensure_prerequisites() {

@@ -20,21 +20,26 @@ etcd_ready() { curl -fsS "http://127.0.0.1:$ETCD_PORT/health" | grep -q '"health
 start_apiserver() {
   start_process kube-apiserver "$BIN_DIR/kube-apiserver" "$BIN_DIR/kube-apiserver" \
     --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
-    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$APISERVER_PORT" \
+    --bind-address "$HOST_FOR_PODS" --advertise-address "$HOST_FOR_PODS" --secure-port "$APISERVER_PORT" \
     --tls-cert-file "$PKI_DIR/apiserver.crt" --tls-private-key-file "$PKI_DIR/apiserver.key" \
     --client-ca-file "$PKI_DIR/ca.crt" \
-    --authorization-mode RBAC \
     --service-account-issuer https://kubernetes.default.svc.cluster.local \
     --service-account-key-file "$PKI_DIR/sa.pub" \
     --service-account-signing-key-file "$PKI_DIR/sa.key" \
-    --service-cluster-ip-range 10.96.0.0/16 \
+    --service-cluster-ip-range "$SERVICE_CIDR" \
     --allow-privileged=true \
+    --authorization-mode Node,RBAC \
+    --enable-admission-plugins NodeRestriction \
+    --kubelet-preferred-address-types InternalIP \
+    --kubelet-certificate-authority "$PKI_DIR/ca.crt" \
+    --kubelet-client-certificate "$PKI_DIR/apiserver-kubelet-client.crt" \
+    --kubelet-client-key "$PKI_DIR/apiserver-kubelet-client.key" \
     --cert-dir "$STATE_DIR/kube-apiserver" \
     --v 1
 }
 apiserver_ready() {
   curl -fsS --cacert "$PKI_DIR/ca.crt" --cert "$PKI_DIR/admin.crt" --key "$PKI_DIR/admin.key" \
-    "https://127.0.0.1:$APISERVER_PORT/readyz" | grep -q '^ok$'
+    "https://$HOST_FOR_PODS:$APISERVER_PORT/readyz" | grep -q '^ok$'
 }
 
 start_controller_manager() {
@@ -61,7 +66,7 @@ kafka_cluster_id() { head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c1-2
 start_kafka() {
   local dir="$STATE_DIR/kafka"
   mkdir -p "$dir"
-  sed -e "s|@KAFKA_PORT@|$KAFKA_PORT|g; s|@KAFKA_CONTROLLER_PORT@|$KAFKA_CONTROLLER_PORT|g; s|@DATA_DIR@|$dir/data|g" \
+  sed -e "s|@KAFKA_HOST@|$HOST_FOR_PODS|g; s|@KAFKA_PORT@|$KAFKA_PORT|g; s|@KAFKA_CONTROLLER_PORT@|$KAFKA_CONTROLLER_PORT|g; s|@DATA_DIR@|$dir/data|g" \
     "$CLUSTER_DIR/kafka/server.properties.in" >"$dir/server.properties"
   if [ ! -f "$dir/data/meta.properties" ]; then
     # KRaft needs its log directory formatted with a cluster id before the first start.
@@ -75,18 +80,20 @@ start_kafka() {
     -cp "$KAFKA_LIBS/*" kafka.Kafka "$dir/server.properties"
 }
 # The broker accepts connections only after it has joined the KRaft quorum.
-kafka_ready() { port_open "$KAFKA_PORT" && grep -q 'Kafka Server started' "$(log_file kafka)"; }
+kafka_ready() { port_open "$KAFKA_PORT" "$HOST_FOR_PODS" && grep -q 'Kafka Server started' "$(log_file kafka)"; }
 
 start_nats() {
   mkdir -p "$STATE_DIR/nats/jetstream"
-  start_process nats nats-server nats-server -a 127.0.0.1 -p "$NATS_PORT" \
+  start_process nats nats-server nats-server -a "$HOST_FOR_PODS" -p "$NATS_PORT" \
     -m "$NATS_MONITOR_PORT" --jetstream --store_dir "$STATE_DIR/nats/jetstream"
 }
-nats_ready() { curl -fsS "http://127.0.0.1:$NATS_MONITOR_PORT/healthz?js-enabled-only=true" | grep -q ok; }
+# The monitoring port listens on the client address (-a).
+nats_ready() { curl -fsS "http://$HOST_FOR_PODS:$NATS_MONITOR_PORT/healthz?js-enabled-only=true" | grep -q ok; }
 
+# Protected mode refuses every address but loopback; this one is the private node network.
 start_redis() {
   mkdir -p "$STATE_DIR/redis"
   start_process redis redis-server redis-server \
-    --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$STATE_DIR/redis" --save "" --appendonly no
+    --bind "$HOST_FOR_PODS" --protected-mode no --port "$REDIS_PORT" --dir "$STATE_DIR/redis" --save "" --appendonly no
 }
-redis_ready() { redis-cli -p "$REDIS_PORT" ping | grep -q PONG; }
+redis_ready() { redis-cli -h "$HOST_FOR_PODS" -p "$REDIS_PORT" ping | grep -q PONG; }

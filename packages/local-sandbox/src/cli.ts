@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * npm start's launcher (scripts/start.sh brings up the control plane and builds, then runs
- * this with `.local/env` sourced). Runs until SIGINT/SIGTERM, then stops what it started.
+ * npm start's launcher (scripts/start.sh brings up the control plane and node, builds and
+ * loads the images, then runs this with `.local/env` sourced). Runs until SIGINT/SIGTERM,
+ * then deletes what it installed.
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +29,6 @@ const sandbox = new Sandbox({
   kubeconfig,
   kube: createKubeClient(loadKubeConfig({ env: { KUBECONFIG: kubeconfig } })),
   backends: { kafka: env['KAFKA_BROKERS'], nats: env['NATS_URL'], redis: env['REDIS_URL'] },
-  portBase: Number(env['SANDBOX_PORT_BASE'] ?? 19100),
   systemNamespace: env['SYSTEM_NAMESPACE'] || 'knative-eventing',
   clusterDomain: env['CLUSTER_DOMAIN'] || 'cluster.local',
   examples: (env['SANDBOX_EXAMPLES'] || 'sequence').split(',').filter(Boolean),
@@ -53,12 +53,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 }
 
 try {
-  await sandbox.start((name, code) => {
-    console.error(
-      `[start] ${name} exited unexpectedly (code ${code}); its log is in .local/sandbox/. Stopping the sandbox; fix the cause and run npm start again.`,
-    );
-    void stop(1);
-  });
+  await sandbox.start();
   await sandbox.awaitSequence(done.signal);
 } catch (err) {
   if (!done.signal.aborted) {
@@ -68,5 +63,5 @@ try {
     fail(err);
   }
 }
-// Keep running until a signal: the timers of the child processes' exit handlers hold the loop.
+// Keep running until a signal.
 setInterval(() => undefined, 1 << 30);

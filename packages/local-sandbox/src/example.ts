@@ -1,7 +1,6 @@
 /**
  * An example of deploy/examples as the sandbox runs it: its YAML is applied unchanged
- * (`kubectl apply -n <ns> -f <folder>`); the test services its Deployments would run are
- * started as local processes instead and registered under the same Service names.
+ * (`kubectl apply -n <ns> -f <folder>`) and its Deployments run the test services as pods.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
 import { helmInstallArgs } from './helm.js';
 
 describe('helmInstallArgs', () => {
-  it('installs or upgrades with the backends of .local/env and the enabled dispatchers', () => {
+  it('installs the loaded images with the backends of .local/env, the enabled dispatchers, and waits', () => {
     expect(
       helmInstallArgs({
         release: 'eventing',
@@ -9,6 +9,8 @@ describe('helmInstallArgs', () => {
         namespace: 'knative-eventing',
         backends: { kafka: 'a:1,b:2', nats: 'nats://n:1', redis: 'redis://r:1' },
         enable: ['kafkaChannelDispatcher'],
+        images: { registry: 'ghcr.io/knative-ts', tag: 'dev-abc' },
+        waitTimeout: '5m',
       }),
     ).toEqual([
       'upgrade',
@@ -26,12 +28,21 @@ describe('helmInstallArgs', () => {
       'nats.url=nats://n:1',
       '--set-string',
       'redis.url=redis://r:1',
+      '--set-string',
+      'image.registry=ghcr.io/knative-ts',
+      '--set-string',
+      'image.tag=dev-abc',
+      '--set-string',
+      'image.pullPolicy=Never',
       '--set',
       'kafkaChannelDispatcher.enabled=true',
+      '--wait',
+      '--timeout',
+      '5m',
     ]);
   });
 
-  it('sets no backend that is not configured, and never waits for pods', () => {
+  it('sets nothing that is not given, and waits only when asked', () => {
     const args = helmInstallArgs({
       release: 'eventing',
       chart: 'charts/eventing',

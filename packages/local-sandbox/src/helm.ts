@@ -1,20 +1,29 @@
-/** `helm upgrade --install` of charts/eventing into the local control plane. */
-import type { Backends } from './apps.js';
+/** `helm upgrade --install` of charts/eventing into the local control plane and its node. */
+
+/** Backend endpoints, as `.local/env` exports them. */
+export interface Backends {
+  kafka?: string;
+  nats?: string;
+  redis?: string;
+}
 
 export interface ChartInstall {
   release: string;
   chart: string;
   namespace: string;
   backends: Backends;
-  /** Chart keys of apps disabled by default to turn on (e.g. kafkaChannelDispatcher). */
+  /** Values keys of apps disabled by default to turn on (e.g. kafkaChannelDispatcher). */
   enable: string[];
+  /** The images scripts/build-images.sh loaded into the node (pulled never). */
+  images?: { registry: string; tag: string };
+  /** `--wait` for every Deployment's pods to be Ready, at most this long (e.g. `5m`). */
+  waitTimeout?: string;
 }
 
 /**
  * The helm arguments. Idempotent: `upgrade --install`; `--take-ownership` adopts objects
  * applied without Helm (e.g. CRDs the integration tests applied), and `--force-conflicts`
- * wins server-side apply conflicts with them. No `--wait`: with no kubelet, pods never run;
- * the local processes stand in for them.
+ * wins server-side apply conflicts with them.
  */
 export function helmInstallArgs({
   release,
@@ -22,12 +31,17 @@ export function helmInstallArgs({
   namespace,
   backends,
   enable,
+  images,
+  waitTimeout,
 }: ChartInstall): string[] {
-  const values: string[] = [];
-  if (backends.kafka) values.push(`kafka.bootstrapServers=${backends.kafka}`);
-  if (backends.nats) values.push(`nats.url=${backends.nats}`);
-  if (backends.redis) values.push(`redis.url=${backends.redis}`);
-  for (const key of enable) values.push(`${key}.enabled=true`);
+  const strings: string[] = [];
+  if (backends.kafka) strings.push(`kafka.bootstrapServers=${backends.kafka}`);
+  if (backends.nats) strings.push(`nats.url=${backends.nats}`);
+  if (backends.redis) strings.push(`redis.url=${backends.redis}`);
+  if (images) {
+    strings.push(`image.registry=${images.registry}`, `image.tag=${images.tag}`);
+    strings.push('image.pullPolicy=Never');
+  }
   return [
     'upgrade',
     '--install',
@@ -39,6 +53,8 @@ export function helmInstallArgs({
     '--take-ownership',
     '--force-conflicts',
     // --set-string: a value with commas (several Kafka brokers) stays one string.
-    ...values.flatMap((v) => (v.endsWith('.enabled=true') ? ['--set', v] : ['--set-string', v])),
+    ...strings.flatMap((v) => ['--set-string', v]),
+    ...enable.flatMap((key) => ['--set', `${key}.enabled=true`]),
+    ...(waitTimeout ? ['--wait', '--timeout', waitTimeout] : []),
   ];
 }

@@ -1,21 +1,8 @@
-export {
-  isPlaceholderApp,
-  planApps,
-  type AppPlan,
-  type Backends,
-  type PlanOptions,
-} from './apps.js';
-export {
-  makeLocalEndpointSlice,
-  SANDBOX_MANAGER,
-  sliceName,
-  type Registration,
-} from './endpoint-slice.js';
+export { isPlaceholderApp, keysToEnable, valuesKey } from './chart-values.js';
+export { serviceUrl, type ServiceLike } from './cluster-urls.js';
 export { SandboxError, SandboxErrorCode } from './errors.js';
-export { exampleServices, hasSequenceResult, loadManifests, SEQUENCE_RESULT } from './example.js';
-export { helmInstallArgs } from './helm.js';
-export { LocalProcess, logTail, type LocalProcessSpec } from './local-process.js';
-export { parseLogLine, parseLogText, type LogSignal } from './log-line.js';
-export { Registrations } from './registrations.js';
+export { hasSequenceResult, loadManifests, SEQUENCE_RESULT } from './example.js';
+export { helmInstallArgs, type Backends } from './helm.js';
+export { parseImages, readImages, type BuiltImages } from './images.js';
 export { renderSandboxFile, writeSandboxFile, type SandboxFile } from './sandbox-file.js';
-export { exampleNamespace, Sandbox, type SandboxOptions } from './sandbox.js';
+export { exampleNamespace, RELEASE, Sandbox, type SandboxOptions } from './sandbox.js';

@@ -17,6 +17,7 @@ describe('runningTable', () => {
 describe('nextSteps', () => {
   const text = nextSteps({
     namespace: 'demo',
+    systemNamespace: 'knative-eventing',
     imcUrl: 'http://127.0.0.1:19110',
     brokerIngressUrl: 'http://127.0.0.1:19140',
     displayUrl: 'http://127.0.0.1:19203',
@@ -29,6 +30,10 @@ describe('nextSteps', () => {
     ['the channel by Host', "-H 'Host: sequence-kn-sequence-0-kn-channel.demo.svc.cluster.local'"],
     ['the broker', 'curl -i http://127.0.0.1:19140/demo/default '],
     ['kubectl apply', "kubectl apply -n demo -f - <<'YAML'"],
+    ['the logs', 'kubectl logs -n knative-eventing deploy/imc-dispatcher'],
+    ['exec', 'kubectl exec -n demo deploy/event-display'],
+    ['port-forward', 'kubectl port-forward -n knative-eventing svc/broker-ingress'],
+    ['a subscriber outside the cluster', 'http://$HOST_FOR_PODS:<port>/'],
   ])('shows %s', (_what, fragment) => {
     expect(text).toContain(fragment);
   });

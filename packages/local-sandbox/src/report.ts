@@ -1,4 +1,4 @@
-/** What the sandbox prints: the running processes and the next commands to try. */
+/** What the sandbox prints: what runs, where, and the next commands to try. */
 
 export interface RunningEntry {
   name: string;
@@ -6,7 +6,7 @@ export interface RunningEntry {
   log: string;
 }
 
-/** One aligned line per process: name, URL, log file. */
+/** One aligned line per app or Service: name, URL, how to read its log. */
 export function runningTable(entries: RunningEntry[]): string {
   const width = Math.max(...entries.map((e) => e.name.length), 4) + 2;
   const urlWidth = Math.max(...entries.map((e) => e.url.length), 4) + 2;
@@ -18,6 +18,8 @@ export function runningTable(entries: RunningEntry[]): string {
 export interface NextStepsInput {
   /** Namespace of the Sequence example. */
   namespace: string;
+  /** Where the chart is installed. */
+  systemNamespace: string;
   imcUrl: string;
   brokerIngressUrl: string;
   displayUrl: string;
@@ -29,12 +31,23 @@ const CE = `-H 'ce-specversion: 1.0' -H 'ce-id: 1' -H 'ce-source: /curl' -H 'ce-
 
 /** The commands to try next, with this sandbox's URLs filled in. */
 export function nextSteps(input: NextStepsInput): string {
-  const { namespace: ns, imcUrl, brokerIngressUrl, displayUrl, clusterDomain } = input;
+  const {
+    namespace: ns,
+    systemNamespace: sys,
+    imcUrl,
+    brokerIngressUrl,
+    displayUrl,
+    clusterDomain,
+  } = input;
   const channel = 'sequence-kn-sequence-0';
   return `Next, try:
   source .local/env          # kubectl and helm on PATH, KUBECONFIG set
   kubectl get sequences,inmemorychannels,subscriptions,pingsources -n ${ns}
   curl -s ${displayUrl}/events        # what the Sequence's event display received
+  kubectl get pods -n ${sys}; kubectl logs -n ${sys} deploy/imc-dispatcher
+  kubectl logs -n ${ns} deploy/event-display -f
+  kubectl exec -n ${ns} deploy/event-display -- node -e 'fetch("http://first.${ns}.svc.${clusterDomain}/").then(r => console.log(r.status))'
+  kubectl port-forward -n ${sys} svc/broker-ingress 8080:80   # then http://127.0.0.1:8080
 
   # an event into the Sequence's first channel (imc-dispatcher, by path):
   curl -i ${imcUrl}/${ns}/${channel} ${CE} -d '{"message":"hi"}'
@@ -54,7 +67,9 @@ spec: {broker: default, subscriber: {ref: {apiVersion: v1, kind: Service, name: 
 YAML
   curl -i ${brokerIngressUrl}/${ns}/default ${CE} -d '{"message":"via the broker"}'
 
-  # the other examples of deploy/examples too, each in namespace demo-<name> with its test
-  # services run and registered:
+  # a subscriber on this machine: listen on $HOST_FOR_PODS (or 0.0.0.0) and subscribe
+  # uri: http://$HOST_FOR_PODS:<port>/ (source .local/env sets HOST_FOR_PODS)
+
+  # the other examples of deploy/examples too, each in namespace demo-<name>:
   SANDBOX_EXAMPLES=sequence,broker-trigger,channel-fanout,parallel npm start`;
 }

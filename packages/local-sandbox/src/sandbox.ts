@@ -1,20 +1,21 @@
 /**
- * The local sandbox (npm start): the chart installed into the local control plane, every
- * app it deploys run as a local process in local mode and registered for its Service, the
- * examples' test services run and registered the same way, the examples' YAML applied
- * unchanged, and `.local/sandbox.json` written once all of it answers.
+ * The local sandbox (npm start): charts/eventing installed with `helm upgrade --install
+ * --wait` onto the local node, its apps running as pods from the images
+ * scripts/build-images.sh loaded, the examples' YAML applied unchanged (their test services
+ * run as pods too), and `.local/sandbox.json` written once all of it is Ready, naming for
+ * each app and Service a URL on this machine (its ClusterIP: this machine routes the service
+ * range to the node). Stopping it deletes what it installed; the node keeps running.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { isAlreadyExists, type KubeClient } from '@knative-ts/kube';
-import { planApps, type AppPlan, type Backends } from './apps.js';
+import { isAlreadyExists, isNotFound, type KubeClient } from '@knative-ts/kube';
+import { isPlaceholderApp, keysToEnable } from './chart-values.js';
+import { serviceUrl, type ServiceLike } from './cluster-urls.js';
 import { runOrFail } from './command.js';
-import { exampleServices, hasSequenceResult, loadManifests } from './example.js';
-import { helmInstallArgs } from './helm.js';
-import { LocalProcess } from './local-process.js';
+import { hasSequenceResult } from './example.js';
+import { helmInstallArgs, type Backends } from './helm.js';
+import { readImages } from './images.js';
 import { clearPrevious, removePidFile, writePidFile } from './pid-file.js';
-import { assertPortsFree } from './ports.js';
-import { Registrations } from './registrations.js';
 import { nextSteps, runningTable, type RunningEntry } from './report.js';
 import { removeSandboxFile, writeSandboxFile, type SandboxFile } from './sandbox-file.js';
 
@@ -23,91 +24,60 @@ export interface SandboxOptions {
   kubeconfig: string;
   kube: KubeClient;
   backends: Backends;
-  /** First of the fixed local ports (apps from here, test services from here + 100). */
-  portBase: number;
   systemNamespace: string;
   clusterDomain: string;
   /** Folders of deploy/examples to run; `sequence` is the one whose result is awaited. */
   examples: string[];
   /** Progress output, one line at a time. */
   log: (line: string) => void;
-  /** How long an app may take to answer its health check. */
-  startTimeoutMs?: number;
+  /** helm --wait and rollout timeout, e.g. `5m`. */
+  waitTimeout?: string;
 }
 
-/** A test service of an example, as planned. */
-interface ServicePlan {
-  example: string;
-  namespace: string;
-  name: string;
-  service: string;
-  env: Record<string, string>;
-  port: number;
-}
-
-const RELEASE = 'eventing';
+export const RELEASE = 'eventing';
 
 /** The namespace an example runs in: `demo` for the Sequence, as its README says. */
 export const exampleNamespace = (folder: string): string =>
   folder === 'sequence' ? 'demo' : `demo-${folder}`;
 
 export class Sandbox {
-  private readonly processes: LocalProcess[] = [];
-  private readonly registrations: Registrations;
   private readonly stateDir: string;
   private readonly pidFile: string;
   readonly sandboxFile: string;
-  private readonly apps: AppPlan[];
-  private readonly services: ServicePlan[];
   private file: SandboxFile | undefined;
-  private stopping = false;
   private owner = false;
+  private installed = false;
+  private displayUrl: string | undefined;
 
   constructor(private readonly options: SandboxOptions) {
-    this.registrations = new Registrations(options.kube);
     this.stateDir = join(options.repo, '.local/sandbox');
     this.pidFile = join(this.stateDir, 'pids.json');
     this.sandboxFile = join(options.repo, '.local/sandbox.json');
-    this.apps = planApps({ ...options });
-    this.services = this.planServices();
   }
 
-  /** Everything up to "sandbox ready"; calls `onExit` if a process dies afterwards. */
-  async start(onExit: (name: string, code: number | null) => void): Promise<void> {
-    const { log } = this.options;
+  /** Everything up to "sandbox ready". */
+  async start(): Promise<void> {
     mkdirSync(this.stateDir, { recursive: true });
-    const left = await clearPrevious(this.pidFile, this.options.repo);
+    await clearPrevious(this.pidFile, this.options.repo);
     // From here on the sandbox files are this run's (another live run made clearPrevious throw).
     this.owner = true;
     removeSandboxFile(this.sandboxFile);
-    if (left.length > 0)
-      log(`[start] stopped what an earlier run left running: ${left.join(', ')}`);
-    await assertPortsFree(this.portOwners());
-    this.savePids();
+    writePidFile(this.pidFile, { launcher: process.pid, processes: [] });
 
-    await this.step('1/4', `helm upgrade --install ${RELEASE} charts/eventing`, () =>
+    this.installed = true;
+    await this.step('1/4', `helm upgrade --install --wait ${RELEASE} charts/eventing`, () =>
       this.installChart(),
     );
-    await this.step('2/4', `apps (${this.apps.map((a) => a.name).join(', ')})`, () =>
-      this.startApps(),
+    await this.step('2/4', `examples (${this.options.examples.join(', ')})`, () =>
+      this.applyExamples(),
     );
-    await this.step('3/4', `examples (${this.options.examples.join(', ')})`, () =>
-      this.startExamples(),
-    );
-    for (const p of this.processes) {
-      void p.whenExited().then((code) => {
-        if (!this.stopping) onExit(p.spec.name, code);
-      });
-    }
-    this.writeReady();
+    await this.step('3/4', 'URLs of the apps and Services', () => this.writeReady());
   }
 
   /** Resolves once the Sequence example's display shows its result (polls until `signal`). */
   async awaitSequence(signal: AbortSignal): Promise<boolean> {
-    const display = this.services.find(
-      (s) => s.example === 'sequence' && s.service === 'event-display',
-    );
-    if (display === undefined) return false;
+    const url = this.displayUrl;
+    if (url === undefined) return false;
     const { log } = this.options;
     const t0 = Date.now();
     let lastReport = t0;
@@ -115,12 +85,14 @@ export class Sandbox {
       '[start] 4/4 waiting for the Sequence result (its PingSource fires at the start of every minute)',
     );
     while (!signal.aborted) {
-      if (await this.displayHasResult(display.port)) {
+      if (await displayHasResult(url)) {
         log(
           `[start] Sequence example OK after ${seconds(t0)}: event-display received "hello, world! - Handled by 0 - Handled by 1 - Handled by 2"`,
         );
-        if (this.file) this.file.examples['sequence'] = 'ok';
-        if (this.file) writeSandboxFile(this.sandboxFile, this.file);
+        if (this.file) {
+          this.file.examples['sequence'] = 'ok';
+          writeSandboxFile(this.sandboxFile, this.file);
+        }
         return true;
       }
       if (Date.now() - lastReport >= 20_000) {
@@ -134,28 +106,40 @@ export class Sandbox {
     return false;
   }
 
-  /** Stops every process it started and removes its registrations and files. */
+  /**
+   * Deletes what it installed: the examples' namespaces first (the controller still runs
+   * to finalize their objects), then the release. The CRDs stay (the chart keeps them).
+   */
   async stop(): Promise<void> {
     const { log } = this.options;
-    this.stopping = true;
-    const running = this.processes.filter((p) => p.running);
-    log(`[start] stopping ${running.length} local processes`);
-    await Promise.all(running.reverse().map((p) => p.stop()));
-    const removed = await this.registrations.removeAll().catch((err: unknown) => {
-      log(
-        `[start] could not remove every registration (${(err as Error).message}); rerun npm start to replace them`,
-      );
-      return [];
-    });
-    log(
-      `[start] removed its ${removed.length} registrations (EndpointSlices managed-by knative-ts-sandbox, Services it added)`,
-    );
+    if (this.installed) {
+      const namespaces = this.options.examples.map(exampleNamespace);
+      log(`[start] deleting namespaces ${namespaces.join(', ')} and the release ${RELEASE}`);
+      await this.kubectl([
+        'delete',
+        'namespace',
+        '--ignore-not-found',
+        '--wait',
+        '--timeout=60s',
+        ...namespaces,
+      ]).catch((err: unknown) => log(`[start] ${(err as Error).message}`));
+      await this.helm([
+        'uninstall',
+        RELEASE,
+        '-n',
+        this.options.systemNamespace,
+        '--ignore-not-found',
+        '--wait',
+        '--timeout',
+        '90s',
+      ]).catch((err: unknown) => log(`[start] ${(err as Error).message}`));
+    }
     if (this.owner) {
       removeSandboxFile(this.sandboxFile);
       removePidFile(this.pidFile);
     }
     log(
-      "[start] stopped. The local control plane keeps running, with the chart and the examples installed ('npm run cluster:down' stops it).",
+      "[start] stopped. The local control plane and node keep running ('npm run cluster:down' stops them).",
     );
   }
 
@@ -167,80 +151,53 @@ export class Sandbox {
   }
 
   private async installChart(): Promise<void> {
-    const args = helmInstallArgs({
-      release: RELEASE,
-      chart: join(this.options.repo, 'charts/eventing'),
-      namespace: this.options.systemNamespace,
-      backends: this.options.backends,
-      enable: this.apps.flatMap((a) => (a.chartKey ? [a.chartKey] : [])),
-    });
-    await runOrFail(
-      'helm',
-      args,
-      "check the chart ('helm lint charts/eventing') and the control plane ('npm run cluster:up'), then run npm start again",
-      { env: { KUBECONFIG: this.options.kubeconfig } },
+    const { repo } = this.options;
+    const images = readImages(join(repo, '.local/images.json'));
+    const apps = readdirSync(join(repo, 'apps')).sort();
+    const enable = keysToEnable(
+      readFileSync(join(repo, 'charts/eventing/values.yaml'), 'utf8'),
+      apps,
+      (app) => !isPlaceholderApp(join(repo, 'apps', app, 'dist')),
+    );
+    await this.helm(
+      helmInstallArgs({
+        release: RELEASE,
+        chart: join(repo, 'charts/eventing'),
+        namespace: this.options.systemNamespace,
+        backends: this.options.backends,
+        enable,
+        images,
+        waitTimeout: this.options.waitTimeout ?? '5m',
+      }),
     );
   }
 
-  private async startApps(): Promise<void> {
-    const logsDir = this.stateDir;
-    const started = this.apps.map((app) =>
-      this.spawn({
-        name: app.name,
-        main: app.main,
-        env: app.env,
-        logFile: join(logsDir, `${app.name}.log`),
-        port: app.adminPort,
-        healthUrl: `http://127.0.0.1:${app.adminPort}/healthz`,
-      }),
-    );
-    await Promise.all(
-      started.map((p) => p.waitReady({ timeoutMs: this.options.startTimeoutMs ?? 60_000 })),
-    );
-    const ns = this.options.systemNamespace;
-    for (const app of this.apps) {
-      await this.registrations.register({ namespace: ns, service: app.service, ports: app.ports });
-    }
-  }
-
-  private async startExamples(): Promise<void> {
-    const main = join(this.options.repo, 'test/services/dist/main.js');
-    const started = this.services.map((s) =>
-      this.spawn({
-        name: `${s.namespace}/${s.name}`,
-        main,
-        args: [s.service],
-        env: { ...s.env, PORT: String(s.port), POD_NAME: s.name, CONTAINER_NAME: s.service },
-        logFile: join(this.stateDir, `${s.namespace}.${s.name}.log`),
-        port: s.port,
-      }),
-    );
-    await Promise.all(started.map((p) => p.waitReady()));
+  private async applyExamples(): Promise<void> {
     for (const folder of this.options.examples) {
       const namespace = exampleNamespace(folder);
       await this.ensureNamespace(namespace);
-      for (const s of this.services.filter((x) => x.example === folder)) {
-        await this.registrations.register({ namespace, service: s.name, ports: { http: s.port } });
-      }
-      await runOrFail(
-        'kubectl',
-        ['apply', '-n', namespace, '-f', join(this.options.repo, 'deploy/examples', folder)],
-        `check the example's YAML ('kubectl apply --dry-run=server -n ${namespace} -f deploy/examples/${folder}')`,
-        { env: { KUBECONFIG: this.options.kubeconfig } },
-      );
+      await this.kubectl([
+        'apply',
+        '-n',
+        namespace,
+        '-f',
+        join(this.options.repo, 'deploy/examples', folder),
+      ]);
+      // test-services:latest may have been rebuilt since these pods started.
+      await this.kubectl(['rollout', 'restart', 'deployment', '-n', namespace]);
+      await this.kubectl([
+        'rollout',
+        'status',
+        'deployment',
+        '-n',
+        namespace,
+        `--timeout=${this.options.waitTimeout ?? '5m'}`,
+      ]);
     }
   }
 
-  private spawn(spec: Parameters<typeof LocalProcess.start>[0]): LocalProcess {
-    const p = LocalProcess.start(spec);
-    this.processes.push(p);
-    this.savePids();
-    return p;
-  }
-
-  private writeReady(): void {
+  private async writeReady(): Promise<void> {
     const { log, systemNamespace } = this.options;
-    const url = (port: number) => `http://127.0.0.1:${port}`;
     const file: SandboxFile = {
       apps: {},
       admin: {},
@@ -254,72 +211,73 @@ export class Sandbox {
       ),
     };
     const table: RunningEntry[] = [];
-    for (const app of this.apps) {
-      const log = join(this.stateDir, `${app.name}.log`);
-      file.apps[app.name] = url(app.httpPort ?? app.adminPort);
-      file.admin[app.name] = url(app.adminPort);
-      file.logs[app.name] = log;
-      file.services[`${systemNamespace}/${app.service}`] = url(app.httpPort ?? app.adminPort);
-      table.push({ name: app.name, url: url(app.httpPort ?? app.adminPort), log: rel(log) });
+    const system = await this.services(systemNamespace, 'app.kubernetes.io/part-of=knative-ts');
+    for (const svc of system) {
+      const app = svc.metadata.labels?.['app.kubernetes.io/name'] ?? svc.metadata.name ?? '';
+      const http = serviceUrl(svc, 'http');
+      const admin = serviceUrl(svc, 'http-metrics');
+      const url = http ?? admin ?? '';
+      file.apps[app] = url;
+      if (admin) file.admin[app] = admin;
+      file.services[`${systemNamespace}/${svc.metadata.name}`] = url;
+      file.logs[app] = `kubectl logs -n ${systemNamespace} deploy/${app}`;
+      table.push({ name: app, url, log: file.logs[app] });
     }
-    for (const s of this.services) {
-      const key = `${s.namespace}/${s.name}`;
-      const log = join(this.stateDir, `${s.namespace}.${s.name}.log`);
-      file.services[key] = url(s.port);
-      file.logs[key] = log;
-      table.push({ name: `${key} (${s.service})`, url: url(s.port), log: rel(log) });
+    for (const folder of this.options.examples) {
+      const namespace = exampleNamespace(folder);
+      for (const svc of await this.services(namespace)) {
+        const key = `${namespace}/${svc.metadata.name}`;
+        const url = serviceUrl(svc, 'http');
+        // ExternalName Services (the channels' <name>-kn-channel) have no pod of their own.
+        if (url === undefined) continue;
+        file.services[key] = url;
+        file.logs[key] = `kubectl logs -n ${namespace} deploy/${svc.metadata.name}`;
+        table.push({ name: key, url, log: file.logs[key] });
+        if (folder === 'sequence' && svc.metadata.name === 'event-display') this.displayUrl = url;
+      }
     }
     writeSandboxFile(this.sandboxFile, file);
     this.file = file;
-    const port = (name: string) => this.apps.find((a) => a.name === name)?.httpPort ?? 0;
-    const display = this.services.find(
-      (s) => s.example === 'sequence' && s.service === 'event-display',
+    log(
+      `[start] running as pods on the local node (name, URL on this machine, logs):\n${runningTable(table)}`,
     );
-    log(`[start] running (name, local URL, log):\n${runningTable(table)}`);
     log(
       nextSteps({
         namespace: exampleNamespace('sequence'),
-        imcUrl: url(port('imc-dispatcher')),
-        brokerIngressUrl: url(port('broker-ingress')),
-        displayUrl: url(display?.port ?? 0),
+        systemNamespace,
+        imcUrl: file.apps['imc-dispatcher'] ?? '',
+        brokerIngressUrl: file.apps['broker-ingress'] ?? '',
+        displayUrl: this.displayUrl ?? '',
         clusterDomain: this.options.clusterDomain,
       }),
     );
-    log(
-      '[start] Ctrl-C stops the apps and test services and removes their registrations; the control plane keeps running.',
-    );
+    log('[start] Ctrl-C deletes the examples and uninstalls the release; the node keeps running.');
     log(`[start] sandbox ready (.local/sandbox.json)`);
   }
 
-  private planServices(): ServicePlan[] {
-    let next = this.options.portBase + 100;
-    return this.options.examples.flatMap((example) =>
-      exampleServices(loadManifests(join(this.options.repo, 'deploy/examples', example))).map(
-        (s) => ({
-          example,
-          namespace: exampleNamespace(example),
-          ...s,
-          port: next++,
-        }),
-      ),
+  private async services(namespace: string, labelSelector?: string): Promise<ServiceLike[]> {
+    const list = await this.options.kube.list<
+      ServiceLike & { apiVersion: string; kind: string; metadata: object }
+    >({ apiVersion: 'v1', kind: 'Service', namespace }, labelSelector ? { labelSelector } : {});
+    return list.items.sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
+  }
+
+  private helm(args: string[]): Promise<string> {
+    return runOrFail(
+      'helm',
+      args,
+      "check the chart ('helm lint charts/eventing'), the pods ('kubectl get pods -A', 'kubectl describe pod …') and the node ('npm run cluster:up'), then run npm start again",
+      { env: { KUBECONFIG: this.options.kubeconfig } },
     );
   }
 
-  private portOwners(): Record<string, number> {
-    const owners: Record<string, number> = {};
-    for (const a of this.apps) {
-      owners[`${a.name} admin`] = a.adminPort;
-      if (a.httpPort !== undefined) owners[`${a.name} http`] = a.httpPort;
-    }
-    for (const s of this.services) owners[`${s.namespace}/${s.name}`] = s.port;
-    return owners;
-  }
-
-  private savePids(): void {
-    writePidFile(this.pidFile, {
-      launcher: process.pid,
-      processes: this.processes.map((p) => ({ name: p.spec.name, pid: p.pid })),
-    });
+  private kubectl(args: string[]): Promise<string> {
+    return runOrFail(
+      'kubectl',
+      args,
+      "check the examples' pods ('kubectl get pods -A', 'kubectl describe pod …') and the node ('npm run cluster:up'), then run npm start again",
+      { env: { KUBECONFIG: this.options.kubeconfig } },
+    );
   }
 
   private async ensureNamespace(name: string): Promise<void> {
@@ -327,18 +285,6 @@ export class Sandbox {
       await this.options.kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;
-    }
-  }
-
-  private async displayHasResult(port: number): Promise<boolean> {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/events`, {
-        signal: AbortSignal.timeout(5_000),
-      });
-      return res.ok && hasSequenceResult(await res.json());
-    } catch {
-      // The display is busy or restarting; poll again.
-      return false;
     }
   }
 
@@ -364,13 +310,22 @@ export class Sandbox {
         ? 'is Ready'
         : `Ready=${ready.status} (${ready.reason ?? ''}: ${ready.message ?? ''})`;
     } catch (err) {
-      return `cannot be read (${(err as Error).message})`;
+      return isNotFound(err) ? 'does not exist' : `cannot be read (${(err as Error).message})`;
     }
   }
 }
 
+async function displayHasResult(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}/events`, { signal: AbortSignal.timeout(5_000) });
+    return res.ok && hasSequenceResult(await res.json());
+  } catch {
+    // The display is busy or restarting; poll again.
+    return false;
+  }
+}
+
 const seconds = (t0: number) => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
-const rel = (path: string) => path.replace(/^.*\/\.local\//, '.local/');
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const done = () => {

@@ -346,7 +346,9 @@ describe('charts/eventing', () => {
     ['imc-dispatcher', ['list', 'secrets', '-A'], false],
     ['broker-filter', ['watch', 'triggers.eventing.knative.dev', '-A'], true],
     ['broker-filter', ['create', 'deployments.apps', '-n', 'default'], false],
-    ['broker-filter', ['list', 'brokers.eventing.knative.dev', '-A'], false],
+    // A Trigger's delivery inherits its Broker's timeout (the chart grants read).
+    ['broker-filter', ['list', 'brokers.eventing.knative.dev', '-A'], true],
+    ['broker-filter', ['update', 'brokers.eventing.knative.dev', '-A'], false],
     ['broker-ingress', ['list', 'brokers.eventing.knative.dev', '-A'], true],
     [
       'broker-ingress',
