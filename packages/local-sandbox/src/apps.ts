@@ -80,6 +80,8 @@ export interface PlanOptions {
   clusterDomain?: string;
   /** Whether an app is only a placeholder (default: its dist holds nothing but main.js). */
   isPlaceholder?: (distDir: string) => boolean;
+  /** `config-features` `eventtype-auto-create` for the apps that receive events. */
+  eventTypeAutoCreate?: string;
 }
 
 /** One app as the sandbox runs it. */
@@ -145,6 +147,15 @@ function appEnv(
     LOG_LEVEL: 'info',
   };
   if (httpPort !== undefined) env['HTTP_PORT'] = String(httpPort);
+  if (httpPort !== undefined && options.eventTypeAutoCreate) {
+    env['EVENTTYPE_AUTO_CREATE'] = options.eventTypeAutoCreate;
+  }
+  if (spec.name === 'eventing-controller') {
+    // The EventType conversion webhook, which the API server reaches on loopback.
+    const webhookPort = adminPort + 1;
+    env['CONVERSION_WEBHOOK_PORT'] = String(webhookPort);
+    env['CONVERSION_WEBHOOK_URL'] = `https://127.0.0.1:${webhookPort}`;
+  }
   for (const backend of spec.backends) {
     const value = options.backends[backend];
     if (value) env[BACKEND_ENV[backend]] = value;

@@ -33,6 +33,8 @@ export interface SandboxOptions {
   log: (line: string) => void;
   /** How long an app may take to answer its health check. */
   startTimeoutMs?: number;
+  /** `eventtype-auto-create` for the apps that receive events (`enabled` turns it on). */
+  eventTypeAutoCreate?: string;
 }
 
 /** A test service of an example, as planned. */

@@ -354,6 +354,10 @@ describe('charts/eventing', () => {
       false,
     ],
     ['broker-ingress', ['get', 'configmaps', '-A'], false],
+    ['broker-ingress', ['create', 'eventtypes.eventing.knative.dev', '-n', 'default'], true],
+    ['broker-filter', ['patch', 'eventtypes.eventing.knative.dev', '-n', 'default'], true],
+    ['imc-dispatcher', ['create', 'eventtypes.eventing.knative.dev', '-n', 'default'], true],
+    ['imc-dispatcher', ['delete', 'eventtypes.eventing.knative.dev', '-n', 'default'], false],
     ['ping-adapter', ['watch', 'pingsources.sources.knative.dev', '-A'], true],
     ['ping-adapter', ['get', 'secrets', '-A'], false],
     [
@@ -377,6 +381,16 @@ describe('charts/eventing', () => {
     ['eventing-controller', ['create', 'events', '-n', 'default'], true],
     ['eventing-controller', ['create', 'subjectaccessreviews.authorization.k8s.io'], true],
     ['eventing-controller', ['list', 'secrets', '-A'], false],
+    [
+      'eventing-controller',
+      ['patch', 'customresourcedefinitions.apiextensions.k8s.io/eventtypes.eventing.knative.dev'],
+      true,
+    ],
+    [
+      'eventing-controller',
+      ['patch', 'customresourcedefinitions.apiextensions.k8s.io/brokers.eventing.knative.dev'],
+      false,
+    ],
     [
       'eventing-controller',
       ['create', 'rolebindings.rbac.authorization.k8s.io', '-n', 'default'],
