@@ -239,8 +239,9 @@ describe('charts/eventing', () => {
     expect(await names('deployments', namespace)).toEqual(apps.map((a) => `deployment.apps/${a}`));
     // The adapter's Service keeps Knative's name, which the PingSource reconciler checks.
     const serviceOf = (app: string) => (app === 'ping-adapter' ? 'pingsource-mt-adapter' : app);
+    // Plus Knative's eventing-webhook: the controller's EventType conversion webhook.
     expect(await names('services', namespace)).toEqual(
-      apps.map((a) => `service/${serviceOf(a)}`).sort(),
+      [...apps.map((a) => `service/${serviceOf(a)}`), 'service/eventing-webhook'].sort(),
     );
     expect(await names('serviceaccounts', namespace)).toEqual(
       apps.map((a) => `serviceaccount/${a}`),
