@@ -19,7 +19,7 @@
 // triggers: 10 deliveries per event) and `one` (1 matching + 9 filtered out).
 //
 // EventType auto-creation (config-features eventtype-auto-create) on and off in the same
-// run: a second broker-ingress with EVENTTYPE_AUTO_CREATE=enabled serves the same brokers
+// run: a second broker-ingress with FEATURE_EVENTTYPE_AUTO_CREATE=enabled serves the same brokers
 // on a port of its own; runs with 1 KiB JSON data (which schema inference reads) alternate
 // between the two ingresses, off/on/off/on, on broker `all`. The rest of the path is the
 // same processes (a Broker's trigger channel registers nothing; the filter only registers
@@ -204,7 +204,7 @@ async function main() {
         ADMIN_PORT: String(adminPort),
         HTTP_PORT: String(autoCreatePort),
         LOCAL_MODE: 'true',
-        EVENTTYPE_AUTO_CREATE: 'enabled',
+        FEATURE_EVENTTYPE_AUTO_CREATE: 'enabled',
       });
       apps['broker-ingress (auto-create on)'] = { child, adminPort };
     }

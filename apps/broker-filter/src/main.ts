@@ -44,7 +44,11 @@ const sender = new Sender({
 // Closers run in reverse: stop receiving and drain, then stop watching, then close sockets.
 app.shutdown.register('transport', () => transport.close());
 app.shutdown.register('trigger-watcher', () => triggers.stop());
-const eventTypes = startEventTypeAutoCreate({ client, log, flag: env.EVENTTYPE_AUTO_CREATE });
+const eventTypes = startEventTypeAutoCreate({
+  client,
+  log,
+  flag: env.FEATURE_EVENTTYPE_AUTO_CREATE,
+});
 app.shutdown.register('eventtype-auto-create', () => eventTypes.stop());
 app.shutdown.register('broker-watcher', () => brokers.stop());
 triggers.start();

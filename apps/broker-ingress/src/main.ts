@@ -35,7 +35,11 @@ const brokers = new BrokerWatcher({ client, log });
 // Closers run in reverse: stop receiving and drain, then stop watching, then close sockets.
 app.shutdown.register('transport', () => transport.close());
 app.shutdown.register('broker-watcher', () => brokers.stop());
-const eventTypes = startEventTypeAutoCreate({ client, log, flag: env.EVENTTYPE_AUTO_CREATE });
+const eventTypes = startEventTypeAutoCreate({
+  client,
+  log,
+  flag: env.FEATURE_EVENTTYPE_AUTO_CREATE,
+});
 app.shutdown.register('eventtype-auto-create', () => eventTypes.stop());
 brokers.start();
 app.readiness.add('brokers-synced', () => brokers.ready());

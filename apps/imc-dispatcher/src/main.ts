@@ -48,7 +48,11 @@ const watcher = new ChannelWatcher({
   log,
 });
 const inFlight = new InFlight();
-const eventTypes = startEventTypeAutoCreate({ client, log, flag: env.EVENTTYPE_AUTO_CREATE });
+const eventTypes = startEventTypeAutoCreate({
+  client,
+  log,
+  flag: env.FEATURE_EVENTTYPE_AUTO_CREATE,
+});
 const handler = createIngressHandler({
   table: watcher.table,
   maxBodyBytes: env.MAX_BODY_BYTES,

@@ -12,13 +12,13 @@ export const AutoCreateFeature = 'eventtype-auto-create';
 const flagValues = ['enabled', 'disabled', 'allowed'] as const;
 
 /**
- * The flag as an app reads it: `EVENTTYPE_AUTO_CREATE`, which the chart fills from
+ * The flag as an app reads it: `FEATURE_EVENTTYPE_AUTO_CREATE`, which the chart fills from
  * `config-features` (`configMapKeyRef`), so the data plane needs no ConfigMap access.
  * Spread it into the app's config schema.
  */
 export const autoCreateSchema = {
   /** `config-features` `eventtype-auto-create`: only `enabled` turns auto-creation on. */
-  EVENTTYPE_AUTO_CREATE: oneOf(flagValues, 'disabled'),
+  FEATURE_EVENTTYPE_AUTO_CREATE: oneOf(flagValues, 'disabled'),
 };
 
 /** An observer plus its shutdown. */

@@ -148,7 +148,7 @@ function appEnv(
   };
   if (httpPort !== undefined) env['HTTP_PORT'] = String(httpPort);
   if (httpPort !== undefined && options.eventTypeAutoCreate) {
-    env['EVENTTYPE_AUTO_CREATE'] = options.eventTypeAutoCreate;
+    env['FEATURE_EVENTTYPE_AUTO_CREATE'] = options.eventTypeAutoCreate;
   }
   if (spec.name === 'eventing-controller') {
     // The EventType conversion webhook, which the API server reaches on loopback.

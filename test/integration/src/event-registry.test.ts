@@ -13,7 +13,7 @@ import { freePort, post, startLocalEventing, type LocalEventing } from './local-
 
 // The event registry on the real control plane: the built eventing-controller (with its
 // EventType conversion webhook at https://127.0.0.1:<port>, which the real kube-apiserver
-// calls) and the data plane in LOCAL_MODE with EVENTTYPE_AUTO_CREATE; kube-controller-
+// calls) and the data plane in LOCAL_MODE with FEATURE_EVENTTYPE_AUTO_CREATE; kube-controller-
 // manager's garbage collector removes EventTypes with their owners. Schemas are checked
 // with a real JSON Schema validator (ajv + ajv-formats).
 
@@ -94,7 +94,7 @@ async function startRegistry(prefix: string, autoCreate: 'enabled' | 'disabled')
   return startLocalEventing({
     prefix,
     env: {
-      EVENTTYPE_AUTO_CREATE: autoCreate,
+      FEATURE_EVENTTYPE_AUTO_CREATE: autoCreate,
       CONVERSION_WEBHOOK_PORT: String(webhookPort),
       CONVERSION_WEBHOOK_URL: `https://127.0.0.1:${webhookPort}`,
     },
