@@ -17,6 +17,13 @@
 // broker-filter has answered for every trigger (after delivering to each matching
 // subscriber), so the latency covers the whole path. Two brokers: `all` (10 matching
 // triggers: 10 deliveries per event) and `one` (1 matching + 9 filtered out).
+//
+// EventType auto-creation (config-features eventtype-auto-create) on and off in the same
+// run: a second broker-ingress with FEATURE_EVENTTYPE_AUTO_CREATE=enabled serves the same brokers
+// on a port of its own; runs with 1 KiB JSON data (which schema inference reads) alternate
+// between the two ingresses, off/on/off/on, on broker `all`. The rest of the path is the
+// same processes (a Broker's trigger channel registers nothing; the filter only registers
+// replies, which these sinks do not send).
 import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -187,6 +194,20 @@ async function main() {
       await registerLocal(client, system, name, httpPorts[name]);
       await start(name, { HTTP_PORT: String(httpPorts[name]), LOCAL_MODE: 'true' });
     }
+    // The same ingress with auto-creation on, at its own port (not a Service: the bench
+    // posts to it directly).
+    const autoCreatePort = await freePort();
+    {
+      const adminPort = await freePort();
+      const { child } = spawnNode([join(repo, 'apps/broker-ingress/dist/main.js')], {
+        ...common,
+        ADMIN_PORT: String(adminPort),
+        HTTP_PORT: String(autoCreatePort),
+        LOCAL_MODE: 'true',
+        FEATURE_EVENTTYPE_AUTO_CREATE: 'enabled',
+      });
+      apps['broker-ingress (auto-create on)'] = { child, adminPort };
+    }
     for (const [name, { adminPort }] of Object.entries(apps)) {
       await until(`${name} to be ready`, async () => {
         const res = await fetch(`http://127.0.0.1:${adminPort}/readyz`);
@@ -266,6 +287,24 @@ async function main() {
       const brokerResult = await load({ origin: ingressOrigin, path: `/${ns}/${broker}`, ...runs });
       rows.push({ broker, matching, relay: relayResult, brk: brokerResult });
     }
+    // Auto-create off/on/off/on on broker `all`, JSON data, next to the relay.
+    const autoCreateOrigin = `http://127.0.0.1:${autoCreatePort}`;
+    const autoRelay = await load({
+      origin: `http://127.0.0.1:${relayPort}`,
+      path: `/${TRIGGERS}`,
+      json: true,
+      ...runs,
+    });
+    const autoRows = [];
+    for (const on of [false, true, false, true]) {
+      const origin = on ? autoCreateOrigin : ingressOrigin;
+      autoRows.push({ on, r: await load({ origin, path: `/${ns}/all`, json: true, ...runs }) });
+    }
+    const { items: eventTypes } = await client.list({
+      apiVersion: 'eventing.knative.dev/v1beta3',
+      kind: 'EventType',
+      namespace: ns,
+    });
     const memory = {};
     for (const [name, { adminPort }] of Object.entries(apps)) memory[name] = await rss(adminPort);
 
@@ -285,6 +324,28 @@ async function main() {
         `${label}  ratio broker/relay: throughput ${fmt(b.eventsPerSec / r.eventsPerSec, 2)}x, p50 ${fmt(b.p50 / r.p50, 2)}x, p99 ${fmt(b.p99 / r.p99, 2)}x`,
       );
     }
+    console.log(
+      `eventtype-auto-create, broker \`all\` (${TRIGGERS} of ${TRIGGERS} matching), 1 KiB JSON data, runs alternating off/on`,
+    );
+    console.log('auto-create        target       events/s   p50 ms   p99 ms  errors');
+    const row = (label, r) =>
+      console.log(
+        `${label.padStart(17)}  ${label === 'node relay' ? '           ' : 'broker     '} ${fmt(r.eventsPerSec).padStart(8)}  ${fmt(r.p50, 2).padStart(7)}  ${fmt(r.p99, 2).padStart(7)}  ${r.errors}`,
+      );
+    row('node relay', autoRelay);
+    for (const { on, r } of autoRows) row(on ? 'on' : 'off', r);
+    const mean = (on, key) => {
+      const xs = autoRows.filter((x) => x.on === on).map((x) => x.r[key]);
+      return xs.reduce((a, b) => a + b, 0) / xs.length;
+    };
+    for (const on of [false, true]) {
+      console.log(
+        `${(on ? 'on (mean)' : 'off (mean)').padStart(17)}  ratio broker/relay: throughput ${fmt(mean(on, 'eventsPerSec') / autoRelay.eventsPerSec, 2)}x, p50 ${fmt(mean(on, 'p50') / autoRelay.p50, 2)}x, p99 ${fmt(mean(on, 'p99') / autoRelay.p99, 2)}x`,
+      );
+    }
+    console.log(
+      `auto-create on/off: throughput ${fmt(mean(true, 'eventsPerSec') / mean(false, 'eventsPerSec'), 3)}x, p50 ${fmt(mean(true, 'p50') / mean(false, 'p50'), 3)}x; EventTypes created: ${eventTypes.length} (${eventTypes.map((et) => et.metadata.name).join(', ')})`,
+    );
     console.log(
       `RSS after the runs: ${Object.entries(memory)
         .map(([name, bytes]) => `${name} ${mib(bytes)}`)

@@ -3,12 +3,22 @@
 // `durationMs` after a warm-up, through one undici keep-alive pool; latency per request.
 import { Pool } from 'undici';
 
-export async function load({ origin, path, concurrency, durationMs, warmupMs, bodyBytes = 1024 }) {
+export async function load({
+  origin,
+  path,
+  concurrency,
+  durationMs,
+  warmupMs,
+  bodyBytes = 1024,
+  // JSON data of the same size (an order with a date-time, a URI and padding), for paths
+  // that read the data, such as EventType schema inference.
+  json = false,
+}) {
   const pool = new Pool(origin, { connections: concurrency, keepAliveTimeout: 30_000 });
-  const body = Buffer.alloc(bodyBytes, 'x');
+  const body = json ? jsonBody(bodyBytes) : Buffer.alloc(bodyBytes, 'x');
   let seq = 0;
   const headers = () => ({
-    'content-type': 'application/octet-stream',
+    'content-type': json ? 'application/json' : 'application/octet-stream',
     'ce-specversion': '1.0',
     'ce-id': `bench-${seq++}`,
     'ce-source': '/bench',
@@ -40,4 +50,18 @@ export async function load({ origin, path, concurrency, durationMs, warmupMs, bo
     p99: pct(0.99),
     errors,
   };
+}
+
+function jsonBody(bytes) {
+  const order = {
+    orderId: 42,
+    total: 99.5,
+    placedAt: '2026-12-01T09:00:00Z',
+    link: 'https://shop.example/orders/42',
+    customer: { name: 'Ada', vip: true },
+    pad: '',
+  };
+  const size = Buffer.byteLength(JSON.stringify(order));
+  order.pad = 'x'.repeat(Math.max(0, bytes - size));
+  return Buffer.from(JSON.stringify(order));
 }

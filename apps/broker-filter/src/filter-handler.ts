@@ -29,6 +29,7 @@ import {
   type EventRequestHandler,
   type Sender,
 } from '@knative-ts/delivery';
+import type { EventTypeObserver } from '@knative-ts/eventtype-registry';
 import type { Logger } from '@knative-ts/runtime';
 import { parseTriggerPath } from '@knative-ts/types';
 import type { BrokerTimeoutLookup } from './broker-timeouts.js';
@@ -53,6 +54,8 @@ export interface FilterHandlerOptions {
   maxBodyBytes: number;
   metrics: FilterRecorder;
   log: Logger;
+  /** Registers the (type, source) of subscriber replies (`eventtype-auto-create`). */
+  eventTypes?: EventTypeObserver;
   /** Injected for tests: epoch milliseconds, for latencies. */
   now?: () => number;
 }
@@ -109,6 +112,7 @@ async function handleEvent(
   if (!Number.isNaN(arrived)) o.metrics.processed(report, now() - arrived);
   const answer = await deliver(o, { trigger, url: trigger.subscriberUri, event, ttl, req, res });
   o.metrics.counted(report, answer.status);
+  if (answer.reply) o.eventTypes?.observe(triggerOwner(trigger), answer.reply);
   if (res.destroyed) return;
   res.writeHead(answer.status, answer.headers);
   res.end(answer.body);
@@ -147,6 +151,16 @@ async function deliver(
 
 function reportOf(t: TriggerEntry): TriggerReport {
   return { namespace: t.namespace, trigger: t.name, broker: t.broker, filterType: t.filterType };
+}
+
+/** Replies' EventTypes belong to the Trigger that produced them, as in Knative. */
+function triggerOwner(t: TriggerEntry) {
+  return {
+    apiVersion: 'eventing.knative.dev/v1',
+    kind: 'Trigger',
+    namespace: t.namespace,
+    name: t.name,
+  };
 }
 
 function keyOf(t: TriggerEntry): string {

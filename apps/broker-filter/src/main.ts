@@ -9,6 +9,7 @@ import {
   startEventReceiver,
 } from '@knative-ts/delivery';
 import { compileTriggerFilter } from '@knative-ts/eventfilter';
+import { startEventTypeAutoCreate } from '@knative-ts/eventtype-registry';
 import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { startApp } from '@knative-ts/runtime';
 import { BrokerTimeouts } from './broker-timeouts.js';
@@ -43,6 +44,12 @@ const sender = new Sender({
 // Closers run in reverse: stop receiving and drain, then stop watching, then close sockets.
 app.shutdown.register('transport', () => transport.close());
 app.shutdown.register('trigger-watcher', () => triggers.stop());
+const eventTypes = startEventTypeAutoCreate({
+  client,
+  log,
+  flag: env.FEATURE_EVENTTYPE_AUTO_CREATE,
+});
+app.shutdown.register('eventtype-auto-create', () => eventTypes.stop());
 app.shutdown.register('broker-watcher', () => brokers.stop());
 triggers.start();
 brokers.start();
@@ -56,6 +63,7 @@ const handler = createFilterHandler({
   maxBodyBytes: env.MAX_BODY_BYTES,
   metrics,
   log,
+  eventTypes,
 });
 const onError = (err: unknown): void => log.error({ err }, 'request handling failed');
 const receiver = await startEventReceiver({ port: env.HTTP_PORT, handler, onError });

@@ -29,6 +29,7 @@ import {
   type EventRequestHandler,
   type Sender,
 } from '@knative-ts/delivery';
+import type { EventTypeObserver } from '@knative-ts/eventtype-registry';
 import type { Logger } from '@knative-ts/runtime';
 import { parseBrokerPath } from '@knative-ts/types';
 import type { BrokerEntry, BrokerLookup } from './broker-table.js';
@@ -55,6 +56,8 @@ export interface IngressHandlerOptions {
   maxTtl: number;
   metrics: IngressRecorder;
   log: Logger;
+  /** Registers the (type, source) of accepted events (`eventtype-auto-create`). */
+  eventTypes?: EventTypeObserver;
   /** Injected for tests: epoch milliseconds, for the arrival time and latencies. */
   now?: () => number;
 }
@@ -102,6 +105,7 @@ async function handleEvent(
   }
   const status = await accept(o, now, broker, reading.event, { req, res });
   o.metrics.counted(report(broker, reading.event.attributes['type'] ?? '', status));
+  if (isSuccessStatus(status)) o.eventTypes?.observe(brokerOwner(broker), reading.event);
   if (!res.destroyed) writeText(res, status, '');
 }
 
@@ -158,6 +162,11 @@ async function forward(
 
 function report(broker: BrokerEntry, eventType: string, status: number): IngressReport {
   return { namespace: broker.namespace, broker: broker.name, eventType, status };
+}
+
+function brokerOwner(broker: BrokerEntry) {
+  const { namespace, name } = broker;
+  return { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', namespace, name };
 }
 
 function keyOf(broker: BrokerEntry): string {

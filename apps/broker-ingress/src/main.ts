@@ -7,6 +7,7 @@ import {
   senderSettings,
   startEventReceiver,
 } from '@knative-ts/delivery';
+import { startEventTypeAutoCreate } from '@knative-ts/eventtype-registry';
 import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { startApp } from '@knative-ts/runtime';
 import { BrokerWatcher } from './broker-table.js';
@@ -34,6 +35,12 @@ const brokers = new BrokerWatcher({ client, log });
 // Closers run in reverse: stop receiving and drain, then stop watching, then close sockets.
 app.shutdown.register('transport', () => transport.close());
 app.shutdown.register('broker-watcher', () => brokers.stop());
+const eventTypes = startEventTypeAutoCreate({
+  client,
+  log,
+  flag: env.FEATURE_EVENTTYPE_AUTO_CREATE,
+});
+app.shutdown.register('eventtype-auto-create', () => eventTypes.stop());
 brokers.start();
 app.readiness.add('brokers-synced', () => brokers.ready());
 const handler = createIngressHandler({
@@ -46,6 +53,7 @@ const handler = createIngressHandler({
   maxTtl: env.MAX_TTL,
   metrics,
   log,
+  eventTypes,
 });
 const onError = (err: unknown): void => log.error({ err }, 'request handling failed');
 const receiver = await startEventReceiver({ port: env.HTTP_PORT, handler, onError });

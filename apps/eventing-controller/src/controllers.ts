@@ -5,6 +5,7 @@ import { LeaderElector, type Logger } from '@knative-ts/reconciler';
 import { newBrokerController } from './reconcilers/broker/controller.js';
 import { newChannelController } from './reconcilers/channel/controller.js';
 import type { ControllerDeps } from './reconcilers/deps.js';
+import { newEventTypeController } from './reconcilers/eventtype/controller.js';
 import { newInMemoryChannelController } from './reconcilers/inmemorychannel/controller.js';
 import { newParallelController } from './reconcilers/parallel/controller.js';
 import { newPingSourceController } from './reconcilers/pingsource/controller.js';
@@ -58,6 +59,7 @@ export function startControllers(
         newSequenceController(deps),
         newParallelController(deps),
         newPingSourceController(deps),
+        newEventTypeController(deps),
       );
       void Promise.all(controllers.map((c) => c.start())).then(
         () => {

@@ -2,14 +2,29 @@ import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { startApp } from '@knative-ts/runtime';
 import { controllerSchema } from './config.js';
 import { startControllers } from './controllers.js';
+import { startEventTypeConversion } from './conversion/start-conversion.js';
 
 // Config, logs, metrics, /healthz, /readyz and graceful shutdown come from startApp.
 const app = await startApp({ name: 'eventing-controller', schema: controllerSchema });
 const { SYSTEM_NAMESPACE, CLUSTER_DOMAIN } = app.config;
+const client = createKubeClient(loadKubeConfig());
+
+// Every replica converts (conversion is stateless); only the leader reconciles.
+if (app.config.CONVERSION_WEBHOOK_PORT > 0) {
+  const stopConversion = await startEventTypeConversion({
+    client,
+    systemNamespace: SYSTEM_NAMESPACE,
+    clusterDomain: CLUSTER_DOMAIN,
+    port: app.config.CONVERSION_WEBHOOK_PORT,
+    url: app.config.CONVERSION_WEBHOOK_URL,
+    log: app.log,
+  });
+  app.shutdown.register('eventtype-conversion', stopConversion);
+}
 
 const controllers = startControllers(
   {
-    client: createKubeClient(loadKubeConfig()),
+    client,
     systemNamespace: SYSTEM_NAMESPACE,
     clusterDomain: CLUSTER_DOMAIN,
     logger: app.log,

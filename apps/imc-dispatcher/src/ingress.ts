@@ -20,11 +20,14 @@ import {
   type CloudEvent,
   type EventRequestHandler,
 } from '@knative-ts/delivery';
+import type { EventTypeObserver } from '@knative-ts/eventtype-registry';
 import type { Logger } from '@knative-ts/runtime';
 import type { ChannelTable } from './channel-table.js';
 import { fanOut, type ChannelEntry, type FanoutResult } from './fanout.js';
 import type { InFlight } from './in-flight.js';
 import type { ChannelMetrics } from './metrics.js';
+
+const InMemoryChannelApiVersion = 'messaging.knative.dev/v1';
 
 export interface IngressOptions {
   table: ChannelTable<ChannelEntry>;
@@ -35,6 +38,8 @@ export interface IngressOptions {
   inFlight: InFlight;
   /** The process's in-flight budget, shared by every channel. */
   admission: Admission;
+  /** Registers the (type, source) of accepted events (`eventtype-auto-create`). */
+  eventTypes?: EventTypeObserver;
 }
 
 /** The request handler of the event receiver (errors it throws become a 500). */
@@ -61,6 +66,11 @@ async function handle(o: IngressOptions, req: IncomingMessage, res: ServerRespon
       return writeRefusal(res, reading);
     }
     const event = reading.event;
+    const { namespace, name } = channel;
+    o.eventTypes?.observe(
+      { apiVersion: InMemoryChannelApiVersion, kind: 'InMemoryChannel', namespace, name },
+      event,
+    );
     if (channel.async) {
       writeText(res, 202, '');
       const work = fanOut(channel, event, req.headers).then((r) =>

@@ -7,6 +7,7 @@ import {
   senderSettings,
   startEventReceiver,
 } from '@knative-ts/delivery';
+import { startEventTypeAutoCreate } from '@knative-ts/eventtype-registry';
 import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { startApp } from '@knative-ts/runtime';
 import { SystemService, systemServiceHost } from '@knative-ts/types';
@@ -47,6 +48,11 @@ const watcher = new ChannelWatcher({
   log,
 });
 const inFlight = new InFlight();
+const eventTypes = startEventTypeAutoCreate({
+  client,
+  log,
+  flag: env.FEATURE_EVENTTYPE_AUTO_CREATE,
+});
 const handler = createIngressHandler({
   table: watcher.table,
   maxBodyBytes: env.MAX_BODY_BYTES,
@@ -54,11 +60,13 @@ const handler = createIngressHandler({
   metrics,
   inFlight,
   admission: new Admission(admissionLimits(env)),
+  eventTypes,
 });
 
 // Closers run in reverse: stop receiving and drain, then stop watching, then close sockets.
 app.shutdown.register('transport', () => transport.close());
 app.shutdown.register('channel-watcher', () => watcher.stop());
+app.shutdown.register('eventtype-auto-create', () => eventTypes.stop());
 watcher.start();
 app.readiness.add('channels-synced', () => watcher.ready());
 // Registered before the receiver so it runs after it: async fan-outs finish last.

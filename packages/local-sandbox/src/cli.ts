@@ -32,6 +32,10 @@ const sandbox = new Sandbox({
   systemNamespace: env['SYSTEM_NAMESPACE'] || 'knative-eventing',
   clusterDomain: env['CLUSTER_DOMAIN'] || 'cluster.local',
   examples: (env['SANDBOX_EXAMPLES'] || 'sequence').split(',').filter(Boolean),
+  // FEATURE_EVENTTYPE_AUTO_CREATE=enabled npm start: EventTypes discovered from traffic.
+  ...(env['FEATURE_EVENTTYPE_AUTO_CREATE']
+    ? { eventTypeAutoCreate: env['FEATURE_EVENTTYPE_AUTO_CREATE'] }
+    : {}),
   log,
 });
 

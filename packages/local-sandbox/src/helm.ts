@@ -18,6 +18,8 @@ export interface ChartInstall {
   images?: { registry: string; tag: string };
   /** `--wait` for every Deployment's pods to be Ready, at most this long (e.g. `5m`). */
   waitTimeout?: string;
+  /** `config-features` flags to set, e.g. {'eventtype-auto-create': 'enabled'}. */
+  features?: Record<string, string>;
 }
 
 /**
@@ -33,8 +35,10 @@ export function helmInstallArgs({
   enable,
   images,
   waitTimeout,
+  features = {},
 }: ChartInstall): string[] {
   const strings: string[] = [];
+  for (const [flag, state] of Object.entries(features)) strings.push(`features.${flag}=${state}`);
   if (backends.kafka) strings.push(`kafka.bootstrapServers=${backends.kafka}`);
   if (backends.nats) strings.push(`nats.url=${backends.nats}`);
   if (backends.redis) strings.push(`redis.url=${backends.redis}`);

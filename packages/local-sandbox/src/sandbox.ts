@@ -32,6 +32,8 @@ export interface SandboxOptions {
   log: (line: string) => void;
   /** helm --wait and rollout timeout, e.g. `5m`. */
   waitTimeout?: string;
+  /** `eventtype-auto-create` for the apps that receive events (`enabled` turns it on). */
+  eventTypeAutoCreate?: string;
 }
 
 export const RELEASE = 'eventing';
@@ -168,6 +170,9 @@ export class Sandbox {
         enable,
         images,
         waitTimeout: this.options.waitTimeout ?? '5m',
+        ...(this.options.eventTypeAutoCreate && {
+          features: { 'eventtype-auto-create': this.options.eventTypeAutoCreate },
+        }),
       }),
     );
   }

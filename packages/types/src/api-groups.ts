@@ -1,6 +1,8 @@
 /** API group/version of every Knative kind we serve (DESIGN.md section 1). */
 export const EventingV1 = 'eventing.knative.dev/v1';
 export const EventingV1beta2 = 'eventing.knative.dev/v1beta2';
+/** EventType's attribute-list version, and where we store EventTypes. */
+export const EventingV1beta3 = 'eventing.knative.dev/v1beta3';
 export const MessagingV1 = 'messaging.knative.dev/v1';
 export const MessagingV1beta1 = 'messaging.knative.dev/v1beta1';
 export const MessagingV1alpha1 = 'messaging.knative.dev/v1alpha1';

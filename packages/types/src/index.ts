@@ -52,3 +52,5 @@ export * from './contract/broker-path.js';
 export * from './contract/system-services.js';
 export * from './contract/trigger-path.js';
 export * from './contract/channel-annotations.js';
+export * from './event-type-conversion.js';
+export * from './event-type-names.js';

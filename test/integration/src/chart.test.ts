@@ -239,8 +239,9 @@ describe('charts/eventing', () => {
     expect(await names('deployments', namespace)).toEqual(apps.map((a) => `deployment.apps/${a}`));
     // The adapter's Service keeps Knative's name, which the PingSource reconciler checks.
     const serviceOf = (app: string) => (app === 'ping-adapter' ? 'pingsource-mt-adapter' : app);
+    // Plus Knative's eventing-webhook: the controller's EventType conversion webhook.
     expect(await names('services', namespace)).toEqual(
-      apps.map((a) => `service/${serviceOf(a)}`).sort(),
+      [...apps.map((a) => `service/${serviceOf(a)}`), 'service/eventing-webhook'].sort(),
     );
     expect(await names('serviceaccounts', namespace)).toEqual(
       apps.map((a) => `serviceaccount/${a}`),
@@ -356,6 +357,10 @@ describe('charts/eventing', () => {
       false,
     ],
     ['broker-ingress', ['get', 'configmaps', '-A'], false],
+    ['broker-ingress', ['create', 'eventtypes.eventing.knative.dev', '-n', 'default'], true],
+    ['broker-filter', ['patch', 'eventtypes.eventing.knative.dev', '-n', 'default'], true],
+    ['imc-dispatcher', ['create', 'eventtypes.eventing.knative.dev', '-n', 'default'], true],
+    ['imc-dispatcher', ['delete', 'eventtypes.eventing.knative.dev', '-n', 'default'], false],
     ['ping-adapter', ['watch', 'pingsources.sources.knative.dev', '-A'], true],
     ['ping-adapter', ['get', 'secrets', '-A'], false],
     [
@@ -379,6 +384,16 @@ describe('charts/eventing', () => {
     ['eventing-controller', ['create', 'events', '-n', 'default'], true],
     ['eventing-controller', ['create', 'subjectaccessreviews.authorization.k8s.io'], true],
     ['eventing-controller', ['list', 'secrets', '-A'], false],
+    [
+      'eventing-controller',
+      ['patch', 'customresourcedefinitions.apiextensions.k8s.io/eventtypes.eventing.knative.dev'],
+      true,
+    ],
+    [
+      'eventing-controller',
+      ['patch', 'customresourcedefinitions.apiextensions.k8s.io/brokers.eventing.knative.dev'],
+      false,
+    ],
     [
       'eventing-controller',
       ['create', 'rolebindings.rbac.authorization.k8s.io', '-n', 'default'],

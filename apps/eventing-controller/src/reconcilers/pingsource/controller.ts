@@ -1,14 +1,15 @@
 import type { KubeObject } from '@knative-ts/kube';
 import { Controller } from '@knative-ts/reconciler';
-import { SourcesV1, type PingSource } from '@knative-ts/types';
+import { EventingV1beta3, SourcesV1, type PingSource } from '@knative-ts/types';
 import { Component, trackedDependencies, type ControllerDeps } from '../deps.js';
+import { SourceEventTypes } from '../eventtype/source-event-types.js';
 import { ServiceNameLabel } from '../service-endpoints.js';
 import { PingAdapterName, PingSourceReconciler } from './reconciler.js';
 
 /**
- * Wires the PingSource reconciler: PingSource changes, sinks through the tracker, and any
- * change of the shared adapter's Service or EndpointSlices, which concerns every
- * PingSource (as the adapter Deployment's changes do in Knative).
+ * Wires the PingSource reconciler: PingSource changes, sinks through the tracker, the
+ * EventTypes it owns, and any change of the shared adapter's Service or EndpointSlices,
+ * which concerns every PingSource (as the adapter Deployment's changes do in Knative).
  */
 export function newPingSourceController(deps: ControllerDeps): Controller<PingSource> {
   const { client, informers, systemNamespace, logger } = deps;
@@ -18,7 +19,12 @@ export function newPingSourceController(deps: ControllerDeps): Controller<PingSo
     name: 'pingsource',
     client,
     informer,
-    reconciler: new PingSourceReconciler({ references, resolver, systemNamespace }),
+    reconciler: new PingSourceReconciler({
+      references,
+      resolver,
+      systemNamespace,
+      eventTypes: new SourceEventTypes({ client, references }),
+    }),
     component: Component,
     logger,
   });
@@ -34,6 +40,13 @@ export function newPingSourceController(deps: ControllerDeps): Controller<PingSo
   const onSlice = (slice: KubeObject): void => {
     if (isAdapter(slice, slice.metadata.labels?.[ServiceNameLabel])) resyncAll();
   };
+  // The EventTypes a PingSource registers: one deleted by hand is created again.
+  const onEventType = (et: KubeObject): void => controller.enqueueControllerOf(et);
+  informers.informerFor(EventingV1beta3, 'EventType').addEventHandler({
+    onAdd: onEventType,
+    onUpdate: (_old, et) => onEventType(et),
+    onDelete: onEventType,
+  });
   informers.informerFor('v1', 'Service').addEventHandler({
     onAdd: onService,
     onUpdate: (_old, svc) => onService(svc),

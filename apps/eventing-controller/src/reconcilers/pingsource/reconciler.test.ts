@@ -2,6 +2,7 @@ import type { KubeObject } from '@knative-ts/kube';
 import type { PingSource, PingSourceSpec } from '@knative-ts/types';
 import { DestinationResolver } from '../../resolver/destination-resolver.js';
 import { reconcileOnce, testNow } from '../../testing/reconcile-once.js';
+import { SourceEventTypes } from '../eventtype/source-event-types.js';
 import { summary } from '../flows/testing.js';
 import { PingSourceReconciler } from './reconciler.js';
 
@@ -139,11 +140,12 @@ const run = (objects: KubeObject[]) =>
     apiVersion: 'sources.knative.dev/v1',
     kind: 'PingSource',
     key: 'demo/ping',
-    reconciler: ({ references }) =>
+    reconciler: ({ client, references }) =>
       new PingSourceReconciler({
         references,
         resolver: new DestinationResolver({ references, clusterDomain: 'cluster.local' }),
         systemNamespace: system,
+        eventTypes: new SourceEventTypes({ client, references }),
         now: () => testNow,
       }),
   });
@@ -175,5 +177,88 @@ describe('PingSourceReconciler', () => {
     const first = await run([source(), ...adapter]);
     const settled = first.client.peek<PingSource>(ref) as PingSource;
     expect((await run([settled, ...adapter])).actions).toEqual([]);
+  });
+
+  describe('registering its event type', () => {
+    const brokerRef = { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: 'default' };
+    const broker = {
+      apiVersion: 'eventing.knative.dev/v1',
+      kind: 'Broker',
+      metadata: { namespace: 'demo', name: 'default', uid: 'b-uid' },
+      spec: {},
+      status: {
+        address: { url: 'http://broker-ingress.knative-eventing.svc.cluster.local/demo/default' },
+      },
+    } as KubeObject;
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: {
+        name: 'pingsources.sources.knative.dev',
+        annotations: {
+          'registry.knative.dev/eventTypes':
+            '[{"type":"dev.knative.sources.ping","description":"fixed payloads on a schedule"}]',
+        },
+      },
+    } as KubeObject;
+    it('creates one EventType owned by the source when the sink is a Broker', async () => {
+      const { actions, bodies } = await run([
+        source({ sink: { ref: brokerRef } }),
+        broker,
+        crd,
+        ...adapter,
+      ]);
+      expect(actions).toEqual([
+        expect.stringMatching(/^create EventType demo\/[0-9a-f]{32}$/),
+        'updateStatus PingSource demo/ping',
+      ]);
+      expect(bodies[0]).toMatchObject({
+        apiVersion: 'eventing.knative.dev/v1beta3',
+        metadata: {
+          labels: { 'eventing.knative.dev/sourceName': 'ping' },
+          ownerReferences: [
+            {
+              kind: 'PingSource',
+              name: 'ping',
+              uid: 'ping-uid',
+              controller: true,
+              blockOwnerDeletion: true,
+            },
+          ],
+        },
+        spec: {
+          reference: brokerRef,
+          description: 'fixed payloads on a schedule',
+          attributes: [
+            { name: 'type', required: true, value: 'dev.knative.sources.ping' },
+            { name: 'source', required: true, value: '/apis/v1/namespaces/demo/pingsources/ping' },
+            { name: 'specversion', required: true, value: '1.0' },
+            { name: 'id', required: true },
+          ],
+        },
+      });
+    });
+
+    it('creates nothing more once registered', async () => {
+      const first = await run([source({ sink: { ref: brokerRef } }), broker, crd, ...adapter]);
+      const objects = first.client.list.bind(first.client);
+      const all = [
+        ...(await objects({ apiVersion: 'eventing.knative.dev/v1beta3', kind: 'EventType' })).items,
+        first.client.peek<PingSource>(ref) as PingSource,
+      ];
+      expect((await run([...all, broker, crd, ...adapter])).actions).toEqual([]);
+    });
+
+    it('deletes its EventType when the sink stops being a Broker', async () => {
+      const first = await run([source({ sink: { ref: brokerRef } }), broker, crd, ...adapter]);
+      const [et] = (
+        await first.client.list({ apiVersion: 'eventing.knative.dev/v1beta3', kind: 'EventType' })
+      ).items;
+      const { actions } = await run([source(), et as KubeObject, crd, ...adapter]);
+      expect(actions).toEqual([
+        `delete EventType demo/${et?.metadata.name ?? ''}`,
+        'updateStatus PingSource demo/ping',
+      ]);
+    });
   });
 });

@@ -16,14 +16,20 @@ import {
 } from '@knative-ts/types';
 import type { References } from '../../references/references.js';
 import type { DestinationResolver } from '../../resolver/destination-resolver.js';
+import type { SourceEventTypes } from '../eventtype/source-event-types.js';
 import { serviceEndpoints } from '../service-endpoints.js';
 
 export interface PingSourceReconcilerOptions {
   references: References;
   resolver: DestinationResolver;
   systemNamespace: string;
+  /** Registers the type it emits as an EventType when the sink is a Broker or Channel. */
+  eventTypes: SourceEventTypes;
   now?: () => Date;
 }
+
+/** The CRD whose `registry.knative.dev/eventTypes` annotation describes what PingSources emit. */
+export const PingSourceCrdName = 'pingsources.sources.knative.dev';
 
 type Manager = ReturnType<typeof PingSourceConditions.manage>;
 
@@ -70,7 +76,7 @@ export class PingSourceReconciler implements KindReconciler<PingSource> {
     source.status.ceAttributes = [
       { type: PingSourceEventType, source: pingSourceEventSource(namespace, name) },
     ];
-    return undefined;
+    return this.options.eventTypes.reconcile(source, source.status.ceAttributes, PingSourceCrdName);
   }
 
   /** SinkProvided and status.sinkUri (with CA certs and audience) from spec.sink. */
