@@ -1,7 +1,14 @@
 import type { CloudEvent } from '@knative-ts/delivery';
 import { compileTriggerFilter } from '@knative-ts/eventfilter';
 import type { Trigger, TriggerSpec } from '@knative-ts/types';
-import { compileTrigger, TriggerTable, type CompileTriggerFilter } from './trigger-table.js';
+import type { Informer, Logger } from '@knative-ts/reconciler';
+import type { KubeClient } from '@knative-ts/kube';
+import {
+  compileTrigger,
+  TriggerTable,
+  TriggerWatcher,
+  type CompileTriggerFilter,
+} from './trigger-table.js';
 
 const trigger = (spec: Partial<TriggerSpec> = {}, subscriberUri?: string): Trigger => ({
   apiVersion: 'eventing.knative.dev/v1',
@@ -70,6 +77,25 @@ describe('compileTrigger', () => {
     expect(problems[0]).toMatch(/^spec\.delivery: /);
   });
 
+  it('makes a trigger whose filter compiler throws match nothing, and says why', () => {
+    const { entry, problems, filterInvalid } = compileTrigger(trigger(), () => {
+      throw new RangeError('Maximum call stack size exceeded');
+    });
+    expect(entry.matches(event('x'))).toBe(false);
+    expect(filterInvalid).toBe(true);
+    expect(problems).toEqual(['filters: could not be compiled: Maximum call stack size exceeded']);
+  });
+
+  it('makes a 10,000-deep CESQL filter match nothing instead of throwing', () => {
+    const cesql = '('.repeat(10_000) + 'TRUE' + ')'.repeat(10_000);
+    const { entry, problems } = compileTrigger(
+      trigger({ filters: [{ cesql }] }),
+      compileTriggerFilter,
+    );
+    expect(entry.matches(event('x'))).toBe(false);
+    expect(problems[0]).toMatch(/nested deeper than 128 levels/);
+  });
+
   it('uses the injected compiler', () => {
     const compile: CompileTriggerFilter = () => ({
       ok: false,
@@ -88,5 +114,39 @@ describe('TriggerTable', () => {
     expect(table.get('ns', 'tr')?.uid).toBe('u-2');
     table.delete('ns', 'tr');
     expect(table.size).toBe(0);
+  });
+});
+
+describe('TriggerWatcher.load', () => {
+  it('never keeps routing with the old filter after a bad update, and logs it at error level', () => {
+    const logged: Array<[string, Record<string, unknown>, string]> = [];
+    const record =
+      (level: string) =>
+      (fields: Record<string, unknown>, msg: string): void =>
+        void logged.push([level, fields, msg]);
+    const log = {
+      error: record('error'),
+      warn: record('warn'),
+      info: record('info'),
+      debug: record('debug'),
+    } as unknown as Logger;
+    const informer = { addEventHandler: () => undefined } as unknown as Informer<Trigger>;
+    const watcher = new TriggerWatcher({
+      client: {} as KubeClient,
+      compileFilter: compileTriggerFilter,
+      log,
+      informer,
+    });
+    watcher.load(trigger({ filters: [{ exact: { type: 'x' } }] }));
+    expect(watcher.table.get('ns', 'tr')?.matches(event('x'))).toBe(true);
+    const deep = '('.repeat(10_000) + "type = 'x'" + ')'.repeat(10_000);
+    watcher.load(trigger({ filters: [{ cesql: deep }] }));
+    expect(watcher.table.get('ns', 'tr')?.matches(event('x'))).toBe(false);
+    expect(logged).toHaveLength(1);
+    const [level, fields, msg] = logged[0] ?? [];
+    expect(level).toBe('error');
+    expect(msg).toBe('trigger filter does not compile; the trigger matches no event');
+    expect(fields).toMatchObject({ namespace: 'ns', name: 'tr', trigger: 'ns/tr' });
+    expect(String((fields?.['problems'] as string[])[0])).toMatch(/nested deeper than 128 levels/);
   });
 });

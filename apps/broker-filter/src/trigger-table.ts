@@ -1,7 +1,8 @@
 /**
  * The triggers broker-filter serves, kept in step with the Trigger informer. Each change
- * is compiled once: the filter (an expression that does not compile makes the trigger
- * match nothing and is logged — the Trigger reconciler reports it on the Trigger), the
+ * is compiled once: the filter (one that does not compile, or whose compiler throws, makes
+ * the trigger match nothing and is logged at error level — never does the old filter keep
+ * routing; the Trigger reconciler reports it on the Trigger as Ready=False), the
  * delivery settings of the single attempt (format and per-attempt timeout; the channel
  * subscription does the retries), and the `filter_type` metric label.
  */
@@ -39,13 +40,16 @@ export interface TriggerEntry {
 
 const matchNothing = (): boolean => false;
 
-/** Compiles a Trigger; `problems` say what could not be used (and is logged). */
+/**
+ * Compiles a Trigger; `problems` say what could not be used (and is logged), and
+ * `filterInvalid` whether the filter is among them (the trigger then matches nothing).
+ */
 export function compileTrigger(
   trigger: Trigger,
   compileFilter: CompileTriggerFilter,
-): { entry: TriggerEntry; problems: string[] } {
+): { entry: TriggerEntry; problems: string[]; filterInvalid: boolean } {
   const problems: string[] = [];
-  const filter = compileFilter(trigger.spec);
+  const filter = safeCompile(trigger.spec, compileFilter);
   if (!filter.ok) problems.push(...filter.errors.map((e) => `${e.path}: ${e.message}`));
   const entry: TriggerEntry = {
     namespace: trigger.metadata.namespace ?? '',
@@ -58,7 +62,22 @@ export function compileTrigger(
   };
   const uri = trigger.status?.subscriberUri;
   if (uri !== undefined && uri !== '') entry.subscriberUri = uri;
-  return { entry, problems };
+  return { entry, problems, filterInvalid: !filter.ok };
+}
+
+/** The compiler's result; a compiler that throws is an invalid filter, not a failed load. */
+function safeCompile(
+  spec: TriggerSpec,
+  compileFilter: CompileTriggerFilter,
+): ReturnType<CompileTriggerFilter> {
+  try {
+    return compileFilter(spec);
+  } catch (err) {
+    return {
+      ok: false,
+      errors: [{ path: 'filters', message: `could not be compiled: ${(err as Error).message}` }],
+    };
+  }
 }
 
 function singleAttempt(trigger: Trigger, problems: string[]): DeliveryConfig {
@@ -126,12 +145,20 @@ export class TriggerWatcher {
   }
 
   load(trigger: Trigger): void {
-    const { entry, problems } = compileTrigger(trigger, this.options.compileFilter);
-    if (problems.length > 0) {
-      this.options.log.warn(
-        { trigger: `${entry.namespace}/${entry.name}`, problems },
-        'trigger loaded with problems',
+    const { entry, problems, filterInvalid } = compileTrigger(trigger, this.options.compileFilter);
+    const fields = {
+      namespace: entry.namespace,
+      name: entry.name,
+      trigger: `${entry.namespace}/${entry.name}`,
+      problems,
+    };
+    if (filterInvalid) {
+      this.options.log.error(
+        fields,
+        'trigger filter does not compile; the trigger matches no event',
       );
+    } else if (problems.length > 0) {
+      this.options.log.warn(fields, 'trigger loaded with problems');
     }
     this.table.set(entry);
   }

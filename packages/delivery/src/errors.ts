@@ -59,6 +59,10 @@ export const BindingReason = {
   ReservedAttribute: 'reserved-attribute-name',
   InvalidHeaderEncoding: 'invalid-header-encoding',
   DuplicateAttribute: 'duplicate-attribute',
+  /** A header that must appear once (Content-Type) was repeated. */
+  DuplicateHeader: 'duplicate-header',
+  /** A structured-mode attribute whose JSON type its CloudEvents type does not allow. */
+  InvalidAttributeType: 'invalid-attribute-type',
   DataContentTypeHeader: 'ce-datacontenttype-header',
   InvalidJson: 'invalid-json',
   ConflictingData: 'data-and-data_base64',

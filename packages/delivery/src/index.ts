@@ -20,10 +20,13 @@
  *
  * Local mode: `new UndiciTransport({ resolve: new LocalResolver({ kube }).resolve })`.
  *
- * Receive side (every ingress): `startEventReceiver` (async handlers, draining close),
- * `answerNonPost` (405, or OPTIONS 200 with `Allow: POST, OPTIONS`), `readEvent` (413 above
- * the body limit, 400/415 from the binding) and `writeRefusal`; the broker's TTL and
- * arrival-time extensions in `broker-ttl`.
+ * Receive side (every ingress): `startEventReceiver` (async handlers, draining close,
+ * 100-continue only when the body is wanted), `answerNonPost` (405, or OPTIONS 200 with
+ * `Allow: POST, OPTIONS`), `readEvent` (413 above the body limit, 400/415 from the binding,
+ * repeated headers refused) and `writeRefusal` (a 413 drains the rest of the body, bounded,
+ * so the client reads it); the broker's TTL and arrival-time extensions in `broker-ttl`.
+ * CloudEvents 1.0 and 0.3 are read and forwarded in their own version; binary-mode
+ * headers that were not percent-encoding (Go senders) are forwarded as they came.
  */
 export { BindingError, BindingReason, DeliveryError, DeliveryErrorCode } from './errors.js';
 export {
@@ -31,12 +34,19 @@ export {
   KnativeErrorExtension,
   REQUIRED_ATTRIBUTES,
   SPEC_VERSION,
+  SPEC_VERSIONS,
   withAttributes,
   type CloudEvent,
+  type ReceivedHeader,
 } from './event.js';
 export { isRfc3339, validateAttributes } from './binding/attributes.js';
 export type { HeaderMap } from './binding/binary.js';
-export { decodeHeaderValue, encodeHeaderValue } from './binding/header-value.js';
+export {
+  decodeHeader,
+  decodeHeaderValue,
+  encodeHeaderValue,
+  type DecodedHeader,
+} from './binding/header-value.js';
 export {
   carriesEvent,
   parseHttpEvent,
@@ -94,6 +104,8 @@ export {
   type ResolveTarget,
 } from './local-resolver.js';
 export { readBody, type BodyReading } from './receiver/body.js';
+export { DEFAULT_DRAIN_LIMITS, writeTooLarge, type DrainLimits } from './receiver/oversized.js';
+export { distinctHeaders } from './receiver/request-headers.js';
 export {
   answerNonPost,
   OPTIONS_HEADERS,

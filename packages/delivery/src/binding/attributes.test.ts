@@ -27,7 +27,30 @@ describe('isRfc3339', () => {
   });
 });
 
+const v03 = { ...valid, specversion: '0.3' };
+
 describe('validateAttributes', () => {
+  it('accepts CloudEvents 0.3 with its own attributes (sdk-go EventContextV03)', () => {
+    const full = {
+      ...v03,
+      subject: 'sub',
+      time: '2018-04-05T17:31:00Z',
+      schemaurl: '/relative/schema',
+      datacontentencoding: 'base64',
+      datacontenttype: 'application/octet-stream',
+      // An extension in 0.3: the 1.0 absolute-URI rule does not apply.
+      dataschema: 'not checked',
+    };
+    expect(() => validateAttributes(full)).not.toThrow();
+    expect(() => validateAttributes({ ...v03, datacontentencoding: 'BASE64' })).not.toThrow();
+  });
+
+  it('leaves 0.3 attribute names alone in 1.0, where they are extensions', () => {
+    expect(() =>
+      validateAttributes({ ...valid, schemaurl: 'a b', datacontentencoding: 'gzip' }),
+    ).not.toThrow();
+  });
+
   it('accepts a minimal event and long extension names (20 chars is only a SHOULD)', () => {
     expect(() => validateAttributes(valid)).not.toThrow();
     expect(() =>
@@ -58,12 +81,6 @@ describe('validateAttributes', () => {
     ['empty id', { ...valid, id: '' }, BindingReason.EmptyAttribute, 'id'],
     ['empty type', { ...valid, type: '' }, BindingReason.EmptyAttribute, 'type'],
     ['empty subject', { ...valid, subject: '' }, BindingReason.EmptyAttribute, 'subject'],
-    [
-      'specversion 0.3',
-      { ...valid, specversion: '0.3' },
-      BindingReason.UnsupportedSpecVersion,
-      'specversion',
-    ],
     [
       'specversion 2.0',
       { ...valid, specversion: '2.0' },
@@ -104,6 +121,25 @@ describe('validateAttributes', () => {
       BindingReason.InvalidAttributeValue,
       'datacontenttype',
     ],
+    [
+      '0.3 with a datacontentencoding other than base64',
+      { ...v03, datacontentencoding: 'gzip' },
+      BindingReason.InvalidAttributeValue,
+      'datacontentencoding',
+    ],
+    [
+      '0.3 with an empty schemaurl',
+      { ...v03, schemaurl: '' },
+      BindingReason.EmptyAttribute,
+      'schemaurl',
+    ],
+    [
+      '0.3 with a schemaurl that is no URI-reference',
+      { ...v03, schemaurl: 'a b' },
+      BindingReason.InvalidAttributeValue,
+      'schemaurl',
+    ],
+    ['0.3 with a bad time', { ...v03, time: 'now' }, BindingReason.InvalidAttributeValue, 'time'],
   ])('rejects %s', (_name, attrs, reason, attribute) => {
     let caught: unknown;
     try {

@@ -1,12 +1,14 @@
 /**
- * CloudEvents 1.0 attribute rules (spec.md "Context Attributes" and "Type System"), applied
+ * CloudEvents attribute rules (spec.md "Context Attributes" and "Type System"), applied
  * to every event we read: names are lower-case ASCII letters and digits (a MUST; the 20
  * character limit is only a SHOULD NOT, so longer names pass), the four required
- * attributes are present and non-empty, specversion is 1.0, and the typed attributes
- * (`time`, `dataschema`, `source`, `datacontenttype`) parse as their types.
+ * attributes are present and non-empty, specversion is 1.0 or 0.3, and the typed
+ * attributes of that version parse as their types: 1.0 `time`, `dataschema`, `source`,
+ * `datacontenttype`; 0.3 (as sdk-go's EventContextV03 validates it) `time`, `schemaurl`,
+ * `source`, `datacontenttype`, and `datacontentencoding`, which may only be base64.
  */
 import { BindingError, BindingReason } from '../errors.js';
-import { REQUIRED_ATTRIBUTES, SPEC_VERSION } from '../event.js';
+import { REQUIRED_ATTRIBUTES, SPEC_VERSION, SPEC_VERSIONS } from '../event.js';
 
 const NAME = /^[a-z0-9]+$/;
 // Control characters are not allowed in CloudEvents String values (Type System).
@@ -38,7 +40,37 @@ export function checkAttributeName(name: string): void {
   }
 }
 
-/** Throw BindingError (400) unless the attributes form a valid CloudEvents 1.0 event. */
+/**
+ * Context attributes of each version whose type is not String-compatible Any: in
+ * structured mode they must be JSON strings (the JSON format maps String, URI,
+ * URI-reference and Timestamp to JSON strings), while extensions may also be JSON
+ * booleans and integers.
+ */
+export const CONTEXT_ATTRIBUTES: Readonly<Record<string, ReadonlySet<string>>> = {
+  '1.0': new Set([
+    'specversion',
+    'id',
+    'source',
+    'type',
+    'datacontenttype',
+    'dataschema',
+    'subject',
+    'time',
+  ]),
+  '0.3': new Set([
+    'specversion',
+    'id',
+    'source',
+    'type',
+    'datacontenttype',
+    'datacontentencoding',
+    'schemaurl',
+    'subject',
+    'time',
+  ]),
+};
+
+/** Throw BindingError (400) unless the attributes form a valid CloudEvents 1.0 or 0.3 event. */
 export function validateAttributes(attrs: Readonly<Record<string, string>>): void {
   for (const [name, value] of Object.entries(attrs)) {
     checkAttributeName(name);
@@ -53,31 +85,52 @@ export function validateAttributes(attrs: Readonly<Record<string, string>>): voi
     }
     if (value === '') throw fail(BindingReason.EmptyAttribute, `${name} must not be empty`, name);
   }
-  if (attrs['specversion'] !== SPEC_VERSION) {
+  const version = attrs['specversion'] ?? '';
+  if (!isSupportedVersion(version)) {
     throw fail(
       BindingReason.UnsupportedSpecVersion,
-      `specversion "${attrs['specversion']}" is not supported (want ${SPEC_VERSION})`,
+      `specversion "${version}" is not supported (want ${SPEC_VERSION} or 0.3)`,
       'specversion',
     );
   }
-  checkOptional(attrs);
+  checkOptional(attrs, version);
 }
 
-/** The optional attributes of the spec: if present, non-empty and of their type. */
-function checkOptional(attrs: Readonly<Record<string, string>>): void {
+/** Whether `version` is a specversion we read and forward (1.0, 0.3). */
+export function isSupportedVersion(version: string): version is (typeof SPEC_VERSIONS)[number] {
+  return (SPEC_VERSIONS as readonly string[]).includes(version);
+}
+
+/** The optional attributes of the version: if present, non-empty and of their type. */
+function checkOptional(
+  attrs: Readonly<Record<string, string>>,
+  version: (typeof SPEC_VERSIONS)[number],
+): void {
   const source = attrs['source'] ?? '';
   if (!isUriReference(source)) badValue('source', 'is not a URI-reference');
-  for (const name of ['subject', 'datacontenttype', 'dataschema', 'time']) {
+  const schema = version === '1.0' ? 'dataschema' : 'schemaurl';
+  for (const name of ['subject', 'datacontenttype', schema, 'time']) {
     if (attrs[name] === '')
       throw fail(BindingReason.EmptyAttribute, `${name} must not be empty`, name);
   }
-  const { time, dataschema, datacontenttype } = attrs;
+  const { time, datacontenttype } = attrs;
   if (time !== undefined && !isRfc3339(time)) badValue('time', 'is not an RFC 3339 timestamp');
-  if (dataschema !== undefined && !(SCHEME.test(dataschema) && isUriReference(dataschema))) {
-    badValue('dataschema', 'is not an absolute URI');
-  }
   if (datacontenttype !== undefined && !MEDIA_TYPE.test(datacontenttype)) {
     badValue('datacontenttype', 'is not an RFC 2046 media type');
+  }
+  if (version === '1.0') {
+    const { dataschema } = attrs;
+    if (dataschema !== undefined && !(SCHEME.test(dataschema) && isUriReference(dataschema))) {
+      badValue('dataschema', 'is not an absolute URI');
+    }
+    return;
+  }
+  const { schemaurl, datacontentencoding } = attrs;
+  if (schemaurl !== undefined && !isUriReference(schemaurl)) {
+    badValue('schemaurl', 'is not a URI-reference');
+  }
+  if (datacontentencoding !== undefined && datacontentencoding.toLowerCase() !== 'base64') {
+    badValue('datacontentencoding', 'must be base64 (the only encoding CloudEvents 0.3 defines)');
   }
 }
 

@@ -1,13 +1,19 @@
 /**
  * Binary content mode: every attribute except datacontenttype in its own `ce-<name>`
  * header (percent-encoded per §3.1.3.2), datacontenttype in Content-Type, data as the body.
+ * A header that arrived in a form encoding would not reproduce (see header-value.ts) is
+ * remembered on the event and sent again as it came, while its attribute is unchanged.
  */
 import { BindingError, BindingReason } from '../errors.js';
-import type { CloudEvent } from '../event.js';
+import type { CloudEvent, ReceivedHeader } from '../event.js';
 import { validateAttributes } from './attributes.js';
-import { decodeHeaderValue, encodeHeaderValue } from './header-value.js';
+import { decodeHeader, encodeHeaderValue } from './header-value.js';
 
-/** Incoming headers as Node and undici give them: lower-case names. */
+/**
+ * Incoming headers with lower-case names. A repeated header must come as an array (as
+ * Node's `req.headersDistinct` and undici give them): Node's `req.headers` joins repeats
+ * with ", ", which would hide a duplicate attribute.
+ */
 export type HeaderMap = Readonly<Record<string, string | string[] | undefined>>;
 
 const PREFIX = 'ce-';
@@ -15,6 +21,7 @@ const PREFIX = 'ce-';
 /** Decode a binary-mode message; throws BindingError (400). */
 export function decodeBinary(headers: HeaderMap, body: Uint8Array): CloudEvent {
   const attributes: Record<string, string> = {};
+  let headerValues: Record<string, ReceivedHeader> | undefined;
   for (const [rawName, rawValue] of Object.entries(headers)) {
     const header = rawName.toLowerCase();
     if (!header.startsWith(PREFIX) || rawValue === undefined) continue;
@@ -26,19 +33,25 @@ export function decodeBinary(headers: HeaderMap, body: Uint8Array): CloudEvent {
         'ce-datacontenttype must not be sent in binary mode; use Content-Type',
       );
     }
-    if (Array.isArray(rawValue) || attributes[name] !== undefined) {
-      throw new BindingError(BindingReason.DuplicateAttribute, `header ${header} repeated`, {
-        header,
-      });
-    }
-    attributes[name] = decodeHeaderValue(header, rawValue);
+    const raw = onlyValue(header, rawValue, BindingReason.DuplicateAttribute);
+    if (raw === undefined) continue;
+    if (attributes[name] !== undefined) throw repeated(header, BindingReason.DuplicateAttribute);
+    const { value, keepRaw } = decodeHeader(header, raw);
+    attributes[name] = value;
+    if (keepRaw) (headerValues ??= {})[name] = { raw, value };
   }
-  const contentType = single(headers['content-type']);
+  const contentType = onlyValue(
+    'content-type',
+    headers['content-type'],
+    BindingReason.DuplicateHeader,
+  );
   if (contentType !== undefined && contentType !== '') attributes['datacontenttype'] = contentType;
   validateAttributes(attributes);
+  const event: CloudEvent =
+    headerValues === undefined ? { attributes } : { attributes, headerValues };
   // Binary mode cannot tell "no data" from zero bytes of data; we read it as no data.
-  if (body.length === 0) return { attributes };
-  return { attributes, data: body };
+  if (body.length === 0) return event;
+  return { ...event, data: body };
 }
 
 /** Encode an event in binary mode: headers to set, and the body. */
@@ -47,9 +60,16 @@ export function encodeBinary(event: CloudEvent): {
   body: Uint8Array;
 } {
   const headers: Record<string, string> = {};
+  const received = event.headerValues;
   for (const [name, value] of Object.entries(event.attributes)) {
-    if (name === 'datacontenttype') headers['content-type'] = value;
-    else headers[PREFIX + name] = encodeHeaderValue(value);
+    if (name === 'datacontenttype') {
+      headers['content-type'] = value;
+      continue;
+    }
+    const kept = received?.[name];
+    // Raw header strings hold one latin1 character per byte; undici writes them back as those bytes.
+    headers[PREFIX + name] =
+      kept !== undefined && kept.value === value ? kept.raw : encodeHeaderValue(value);
   }
   return { headers, body: event.data ?? new Uint8Array() };
 }
@@ -57,4 +77,19 @@ export function encodeBinary(event: CloudEvent): {
 /** The value of a header that must appear once (first value if repeated). */
 export function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** The value of a header that must appear once; throws BindingError (400) when repeated. */
+export function onlyValue(
+  header: string,
+  value: string | string[] | undefined,
+  reason: BindingReason,
+): string | undefined {
+  if (!Array.isArray(value)) return value;
+  if (value.length > 1) throw repeated(header, reason);
+  return value[0];
+}
+
+function repeated(header: string, reason: BindingReason): BindingError {
+  return new BindingError(reason, `header ${header} repeated`, { header });
 }

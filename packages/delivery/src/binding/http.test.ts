@@ -1,5 +1,5 @@
 import { BindingError, BindingReason } from '../errors.js';
-import type { CloudEvent } from '../event.js';
+import { withAttributes, type CloudEvent } from '../event.js';
 import type { HeaderMap } from './binary.js';
 import { carriesEvent, parseHttpEvent, serializeHttpEvent, type EventFormat } from './http.js';
 
@@ -185,14 +185,14 @@ describe('parseHttpEvent: every rejection', () => {
       'object attribute',
       { 'content-type': 'application/cloudevents+json' },
       JSON.stringify({ ...attrs, ext: { a: 1 } }),
-      BindingReason.InvalidAttributeValue,
+      BindingReason.InvalidAttributeType,
       400,
     ],
     [
       'numeric specversion',
       { 'content-type': 'application/cloudevents+json' },
       '{"specversion":1.0,"id":"1","source":"/s","type":"t"}',
-      BindingReason.UnsupportedSpecVersion,
+      BindingReason.InvalidAttributeType,
       400,
     ],
     [
@@ -301,5 +301,191 @@ describe('round trip: parse(serialize(e)) == e', () => {
       const { headers, body } = serializeHttpEvent(event, format);
       expect(parseHttpEvent({ headers, body })).toEqual(event);
     }
+  });
+});
+
+describe('structured mode: JSON types of attributes (JSON format §2.2)', () => {
+  it.each([
+    ['id as a number', { ...attrs, id: 5 }, 'id must be a JSON string', 'number'],
+    ['id as a boolean', { ...attrs, id: true }, 'id must be a JSON string', 'boolean'],
+    ['id as an object', { ...attrs, id: { a: 1 } }, 'id must be a JSON string', 'object'],
+    ['source as a number', { ...attrs, source: 1 }, 'source must be a JSON string', 'number'],
+    ['type as an array', { ...attrs, type: ['t'] }, 'type must be a JSON string', 'array'],
+    ['time as a number', { ...attrs, time: 0 }, 'time must be a JSON string', 'number'],
+    ['subject as a boolean', { ...attrs, subject: false }, 'subject must be', 'boolean'],
+    ['datacontenttype as a number', { ...attrs, datacontenttype: 1 }, 'datacontenttype', 'number'],
+    ['an object extension', { ...attrs, ext: { a: 1 } }, 'string, boolean or integer', 'object'],
+    ['an array extension', { ...attrs, ext: [1] }, 'string, boolean or integer', 'array'],
+    [
+      '0.3 schemaurl as a number',
+      { ...attrs, specversion: '0.3', schemaurl: 1 },
+      'schemaurl',
+      'number',
+    ],
+  ])('refuses %s', (_name, doc, message, type) => {
+    const err = parseError({ 'content-type': 'application/cloudevents+json' }, JSON.stringify(doc));
+    expect(err).toMatchObject({ status: 400, reason: BindingReason.InvalidAttributeType });
+    expect(err.message).toContain(message);
+    expect(err.context).toMatchObject({ type });
+  });
+
+  it.each(['5.0', '5e0', '1.5', '2147483648', '-2147483649'])(
+    'refuses the extension number %s: an Integer has only the int part, 32 bits',
+    (number) => {
+      const body = `{"specversion":"1.0","id":"1","source":"/s","type":"t","n":${number}}`;
+      const err = parseError({ 'content-type': 'application/cloudevents+json' }, body);
+      expect(err.reason).toBe(BindingReason.InvalidAttributeType);
+    },
+  );
+
+  it('accepts integer extensions in range, including negatives and zero', () => {
+    const body =
+      '{"specversion":"1.0","id":"1","source":"/s","type":"t","a":-2147483648,"b":0,"c":7}';
+    const event = parseHttpEvent(structured(body));
+    expect(event.attributes).toMatchObject({ a: '-2147483648', b: '0', c: '7' });
+  });
+
+  it('treats null as absent, also for context attributes', () => {
+    expect(parseHttpEvent(structured({ ...attrs, subject: null })).attributes).toEqual(attrs);
+  });
+});
+
+describe('CloudEvents 0.3 (data-plane-spec A.3, A.5): read and forwarded as 0.3', () => {
+  const v03 = { ...attrs, specversion: '0.3' };
+
+  it('reads binary 0.3 with schemaurl and writes it back as 0.3', () => {
+    const headers = {
+      ...bin,
+      'ce-specversion': '0.3',
+      'ce-schemaurl': 'https://example.com/schema',
+      'content-type': 'text/plain',
+    };
+    const event = parseHttpEvent({ headers, body: enc.encode('hi') });
+    expect(event.attributes).toMatchObject({
+      specversion: '0.3',
+      schemaurl: 'https://example.com/schema',
+    });
+    expect(serializeHttpEvent(event).headers).toEqual(headers);
+  });
+
+  it('decodes structured 0.3 data under datacontentencoding base64, as sdk-go does', () => {
+    const doc = {
+      ...v03,
+      datacontentencoding: 'base64',
+      datacontenttype: 'application/octet-stream',
+      data: 'AAEC/w==',
+    };
+    const event = parseHttpEvent(structured(doc));
+    expect([...(event.data ?? [])]).toEqual([0, 1, 2, 255]);
+    expect(event.attributes['datacontentencoding']).toBe('base64');
+    // Binary egress as sdk-go's binary writer: every 0.3 attribute a header, the bytes the body.
+    const binary = serializeHttpEvent(event, 'binary');
+    expect(binary.headers).toMatchObject({
+      'ce-specversion': '0.3',
+      'ce-datacontentencoding': 'base64',
+    });
+    expect([...binary.body]).toEqual([0, 1, 2, 255]);
+    // Structured egress: 0.3 has no data_base64; `data` is the base64 string again.
+    const json = JSON.parse(dec.decode(serializeHttpEvent(event, 'json').body)) as Record<
+      string,
+      unknown
+    >;
+    expect(json).toEqual(doc);
+  });
+
+  it('keeps structured 0.3 JSON data verbatim and refuses data_base64, a 1.0-only member', () => {
+    const body = '{"specversion":"0.3","id":"1","source":"/src","type":"t","data": {"n": 1.0}}';
+    const event = parseHttpEvent(structured(body));
+    expect(dec.decode(event.data)).toBe('{"n": 1.0}');
+    expect(dec.decode(serializeHttpEvent(event, 'json').body)).toContain('"data":{"n": 1.0}');
+    const err = parseError(
+      { 'content-type': 'application/cloudevents+json' },
+      JSON.stringify({ ...v03, data_base64: 'AA==' }),
+    );
+    expect(err.reason).toBe(BindingReason.InvalidAttributeName);
+  });
+
+  it('refuses a structured datacontentencoding other than exactly base64', () => {
+    const err = parseError(
+      { 'content-type': 'application/cloudevents+json' },
+      JSON.stringify({ ...v03, datacontentencoding: 'BASE64', data: 'AA==' }),
+    );
+    expect(err.reason).toBe(BindingReason.InvalidAttributeValue);
+  });
+
+  it('writes non-UTF-8 0.3 data without an encoding as base64, naming the encoding', () => {
+    const event: CloudEvent = { attributes: v03, data: new Uint8Array([0xff, 0xfe]) };
+    const json = JSON.parse(dec.decode(serializeHttpEvent(event, 'json').body)) as Record<
+      string,
+      unknown
+    >;
+    expect(json).toMatchObject({ datacontentencoding: 'base64', data: '//4=' });
+  });
+});
+
+describe('repeated headers', () => {
+  it.each<[string, HeaderMap, string]>([
+    ['ce-id twice', { ...bin, 'ce-id': ['a', 'a'] }, BindingReason.DuplicateAttribute],
+    [
+      'ce-specversion twice',
+      { ...bin, 'ce-specversion': ['1.0', '1.0'] },
+      BindingReason.DuplicateAttribute,
+    ],
+    [
+      'Content-Type twice',
+      { ...bin, 'content-type': ['text/plain', 'text/html'] },
+      BindingReason.DuplicateHeader,
+    ],
+    [
+      'Content-Type twice in structured mode',
+      { 'content-type': ['application/cloudevents+json', 'application/cloudevents+json'] },
+      BindingReason.DuplicateHeader,
+    ],
+  ])('refuses %s with 400', (_name, headers, reason) => {
+    const err = parseError(headers, '{}');
+    expect(err).toMatchObject({ status: 400, reason });
+    expect(err.message).toContain('repeated');
+  });
+
+  it('reads a header given once as a one-element array', () => {
+    const event = parseHttpEvent({ headers: { ...bin, 'ce-id': ['a'] }, body: new Uint8Array() });
+    expect(event.attributes['id']).toBe('a');
+  });
+});
+
+describe('binary mode: Go-style raw header values are forwarded byte for byte', () => {
+  const latin1 = (text: string): string => Buffer.from(text, 'utf8').toString('latin1');
+  const raw = {
+    ...bin,
+    'ce-json': '{"a": 5}',
+    'ce-pct': '100%',
+    'ce-utf': latin1('é'),
+    'ce-escaped': '%61%62',
+    'ce-plain': 'x',
+  };
+
+  it('decodes them for filters and writes the same header strings back', () => {
+    const event = parseHttpEvent({ headers: raw, body: new Uint8Array() });
+    expect(event.attributes).toMatchObject({
+      json: '{"a": 5}',
+      pct: '100%',
+      utf: 'é',
+      escaped: 'ab',
+    });
+    expect(serializeHttpEvent(event).headers).toEqual(raw);
+    // The bytes undici writes for a latin1 header string are the bytes that came in.
+    const sent = serializeHttpEvent(event).headers['ce-utf'] ?? '';
+    expect([...Buffer.from(sent, 'latin1')]).toEqual([0xc3, 0xa9]);
+  });
+
+  it('re-encodes an attribute that changed, and writes percent-encoding for structured input', () => {
+    const event = parseHttpEvent({ headers: raw, body: new Uint8Array() });
+    const changed = withAttributes(event, { pct: '50%' });
+    expect(serializeHttpEvent(changed).headers).toMatchObject({
+      'ce-pct': '50%25',
+      'ce-json': '{"a": 5}',
+    });
+    const fromJson = parseHttpEvent(structured({ ...attrs, json: '{"a": 5}' }));
+    expect(serializeHttpEvent(fromJson).headers['ce-json']).toBe('{%22a%22:%205}');
   });
 });

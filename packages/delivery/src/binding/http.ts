@@ -4,7 +4,7 @@
  */
 import { BindingError, BindingReason } from '../errors.js';
 import type { CloudEvent } from '../event.js';
-import { decodeBinary, encodeBinary, single, type HeaderMap } from './binary.js';
+import { decodeBinary, encodeBinary, onlyValue, single, type HeaderMap } from './binary.js';
 import { contentModeOf } from './media-type.js';
 import { decodeStructured, encodeStructured, STRUCTURED_CONTENT_TYPE } from './structured.js';
 
@@ -22,7 +22,11 @@ export type EventFormat = 'binary' | 'json';
  * reason) for anything malformed or batched, 415 for a structured format other than JSON.
  */
 export function parseHttpEvent(message: HttpMessage): CloudEvent {
-  const contentType = single(message.headers['content-type']);
+  const contentType = onlyValue(
+    'content-type',
+    message.headers['content-type'],
+    BindingReason.DuplicateHeader,
+  );
   const { mode, format } = contentModeOf(contentType);
   if (mode === 'batch') {
     // Knative's receivers cannot turn a batch into one event and answer 400 (spec A.4).

@@ -1,10 +1,13 @@
 /**
- * Reading a request body with a byte limit. Above the limit reading stops at once (a
- * declared Content-Length is checked before the first byte) instead of buffering without
- * bound; the caller answers 413 and closes the connection.
+ * Reading a request body with a byte limit. Above the limit nothing more is kept: a
+ * declared Content-Length is checked before the first byte (and a client waiting for
+ * `100 Continue` is never told to send), a streamed body stops being buffered the moment
+ * it passes the limit. The caller answers 413 with `writeRefusal`, which drains the rest
+ * (oversized.ts) so the client reads the answer.
  */
 import type { IncomingMessage } from 'node:http';
 import { DeliveryError, DeliveryErrorCode } from '../errors.js';
+import { releaseContinue } from './continue.js';
 
 export type BodyReading = { ok: true; body: Uint8Array } | { ok: false; tooLarge: true };
 
@@ -14,8 +17,9 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyReadi
   if (Number.isFinite(declared) && declared > limit) {
     return Promise.resolve({ ok: false, tooLarge: true });
   }
+  releaseContinue(req);
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] = [];
     let size = 0;
     const cleanup = (): void => {
       req.off('data', onData);
@@ -28,6 +32,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyReadi
       if (size > limit) {
         cleanup();
         req.pause();
+        chunks = [];
         resolve({ ok: false, tooLarge: true });
         return;
       }

@@ -33,6 +33,5 @@ export function stripBrokerTtl(event: CloudEvent): { event: CloudEvent; ttl: num
   const ttl = readBrokerTtl(event);
   if (!(BROKER_TTL_ATTRIBUTE in event.attributes)) return { event, ttl };
   const { [BROKER_TTL_ATTRIBUTE]: _dropped, ...attributes } = event.attributes;
-  const stripped = event.data === undefined ? { attributes } : { attributes, data: event.data };
-  return { event: stripped, ttl };
+  return { event: { ...event, attributes }, ttl };
 }

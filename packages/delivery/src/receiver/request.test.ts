@@ -1,4 +1,7 @@
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sequentialRequest } from '../testing/sequential-client.js';
+import { writeTooLarge } from './oversized.js';
 import { answerNonPost, readEvent, writeRefusal, writeText } from './request.js';
 import { startEventReceiver, type EventReceiver } from './server.js';
 
@@ -123,5 +126,111 @@ describe('receiver request rules', () => {
     const res = await call(withOptions.port, 'POST', { ...binary, 'x-throw': '1' }, '');
     expect(res.status).toBe(500);
     expect(errors).toHaveLength(1);
+  });
+
+  it.each<[string, string[], string]>([
+    ['ce-id twice', ['ce-id', 'a', 'ce-id', 'a'], 'duplicate-attribute'],
+    ['ce-id in two spellings', ['ce-id', 'a', 'CE-ID', 'b'], 'duplicate-attribute'],
+    [
+      'Content-Type twice',
+      ['content-type', 'text/plain', 'content-type', 'text/html'],
+      'duplicate-header',
+    ],
+  ])(
+    'refuses %s with 400 (Node would join or drop the repeat)',
+    async (_name, repeated, reason) => {
+      const once = (Object.entries(binary) as Array<[string, string]>).filter(
+        ([n]) => !repeated.some((r) => r.toLowerCase() === n),
+      );
+      const pairs: Array<[string, string]> = [];
+      for (let i = 0; i < repeated.length; i += 2) {
+        pairs.push([repeated[i] ?? '', repeated[i + 1] ?? '']);
+      }
+      const res = await sequentialRequest({
+        port: withOptions.port,
+        headers: [...once, ...pairs],
+        bodyBytes: 0,
+      });
+      expect(res.status).toBe(400);
+      expect(res.body).toContain(reason);
+    },
+  );
+
+  const lines = Object.entries(binary) as Array<[string, string]>;
+  it.each([
+    ['a declared Content-Length', false],
+    ['a chunked body', true],
+  ])(
+    'lets a client that writes all before reading read the 413 for 10× the limit: %s',
+    async (_name, chunked) => {
+      const res = await sequentialRequest({
+        port: withOptions.port,
+        headers: lines,
+        bodyBytes: 160,
+        chunked,
+      });
+      expect(res).toMatchObject({ status: 413, bodyBytesSent: 160 });
+      expect(res.error).toBeUndefined();
+      expect(res.headers['connection']).toBe('close');
+      expect(res.body).toContain('body-too-large');
+    },
+  );
+
+  it('answers Expect: 100-continue over the limit with 413 before the body is sent', async () => {
+    const res = await sequentialRequest({
+      port: withOptions.port,
+      headers: lines,
+      bodyBytes: 17,
+      expectContinue: true,
+    });
+    expect(res).toMatchObject({ status: 413, continues: 0, bodyBytesSent: 0 });
+  });
+
+  it('sends 100 Continue when the body is wanted, and keeps the connection', async () => {
+    const res = await sequentialRequest({
+      port: withOptions.port,
+      headers: lines,
+      bodyBytes: 3,
+      expectContinue: true,
+    });
+    expect(res).toMatchObject({ status: 202, continues: 1, bodyBytesSent: 3 });
+    expect(res.headers['connection']).not.toBe('close');
+  });
+
+  it('closes an Expect: 100-continue request answered without reading its body', async () => {
+    const res = await sequentialRequest({
+      port: withOptions.port,
+      headers: [...lines, ['x-throw', '1']],
+      bodyBytes: 3,
+      expectContinue: true,
+    });
+    expect(res).toMatchObject({ status: 500, continues: 0, bodyBytesSent: 0 });
+    expect(res.headers['connection']).toBe('close');
+    errors.length = 0;
+  });
+});
+
+describe('writeTooLarge drain bounds', () => {
+  let server: Server;
+  let port: number;
+  beforeAll(async () => {
+    server = createServer((req, res) =>
+      writeTooLarge(res, 'too large', { maxBytes: 256 * 1024, timeoutMs: 60_000 }),
+    );
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((ok) => server.close(() => ok())));
+
+  it('drains a body within the bound, then answers', async () => {
+    const res = await sequentialRequest({ port, headers: [], bodyBytes: 200 * 1024 });
+    expect(res).toMatchObject({ status: 413, body: 'too large' });
+    expect(res.error).toBeUndefined();
+  });
+
+  it('gives up past the bound and drops the connection', async () => {
+    const res = await sequentialRequest({ port, headers: [], bodyBytes: 64 * 1024 * 1024 });
+    expect(res.bodyBytesSent).toBeLessThan(64 * 1024 * 1024);
+    expect(res.error).toMatch(/EPIPE|ECONNRESET/);
   });
 });

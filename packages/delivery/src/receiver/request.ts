@@ -9,6 +9,8 @@ import { parseHttpEvent } from '../binding/http.js';
 import { BindingError } from '../errors.js';
 import type { CloudEvent } from '../event.js';
 import { readBody } from './body.js';
+import { writeTooLarge } from './oversized.js';
+import { distinctHeaders } from './request-headers.js';
 
 /** Headers of Knative's OPTIONS answer on ingress endpoints (eventing ingress_handler.go). */
 export const OPTIONS_HEADERS: Readonly<Record<string, string>> = {
@@ -59,7 +61,9 @@ export async function readEvent(req: IncomingMessage, maxBodyBytes: number): Pro
     };
   }
   try {
-    return { ok: true, event: parseHttpEvent({ headers: req.headers, body: reading.body }) };
+    // Repeated headers stay arrays here, so a repeated ce-id or Content-Type is a 400.
+    const headers = distinctHeaders(req);
+    return { ok: true, event: parseHttpEvent({ headers, body: reading.body }) };
   } catch (err) {
     if (!(err instanceof BindingError)) throw err;
     return { ok: false, status: err.status, reason: err.reason, message: err.message };
@@ -71,9 +75,10 @@ export function writeRefusal(
   res: ServerResponse,
   refusal: Extract<EventReading, { ok: false }>,
 ): void {
-  // Stop reading the rest of an oversized body: the connection is closed after the answer.
-  const headers: Record<string, string> = refusal.status === 413 ? { connection: 'close' } : {};
-  writeText(res, refusal.status, `${refusal.reason}: ${refusal.message}`, headers);
+  const text = `${refusal.reason}: ${refusal.message}`;
+  // 413: answer now, drain the rest of the body (bounded), then close, so the client reads it.
+  if (refusal.status === 413) writeTooLarge(res, text);
+  else writeText(res, refusal.status, text);
 }
 
 /** Writes a complete response with a plain-text body (none when `body` is empty). */

@@ -2,9 +2,12 @@
  * The HTTP server of an event receiver. Handlers are async; one that throws gets a 500 (or
  * a destroyed socket when the answer had started) and the error goes to `onError`. Closing
  * drains: no new connections, requests in progress finish, idle keep-alive sockets close.
+ * `Expect: 100-continue` is answered only when the handler reads the body (continue.ts),
+ * so an oversized Content-Length gets its 413 before the body is sent.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { holdContinue } from './continue.js';
 import { writeText } from './request.js';
 
 export type EventRequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -41,6 +44,11 @@ export async function startEventReceiver(options: EventReceiverOptions): Promise
       });
     },
   );
+  // With a listener, Node no longer sends 100 Continue by itself nor emits 'request'.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    holdContinue(req, res);
+    server.emit('request', req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

@@ -1,5 +1,6 @@
 import { EventFilterErrorCode } from '../errors.js';
 import { compileCesql } from './compile.js';
+import { MAX_NESTING, MAX_TREE_DEPTH } from './parser.js';
 
 const event = { attributes: { specversion: '1.0', id: '1', source: '/s', type: 't', n: '5' } };
 
@@ -51,5 +52,65 @@ describe('compileCesql', () => {
     for (const expr of ['', '(((', "'", '\\', 'NOT NOT NOT', 'ABS(ABS(ABS(', '1'.repeat(400)]) {
       expect(() => compileCesql(expr)).not.toThrow();
     }
+  });
+
+  const repeat = (n: number, f: (i: number) => string): string =>
+    Array.from({ length: n }, (_, i) => f(i)).join('');
+  it.each([
+    [
+      '10,000 nested parentheses',
+      repeat(10_000, () => '(') + 'TRUE' + repeat(10_000, () => ')'),
+      /nested deeper than 128 levels/,
+    ],
+    ['10,000 NOTs', repeat(10_000, () => 'NOT ') + 'TRUE', /nested deeper than 128 levels/],
+    ['10,000 unary minus', repeat(10_000, () => '- ') + '1', /nested deeper than 128 levels/],
+    [
+      '10,000 nested calls',
+      repeat(10_000, () => 'UPPER(') + "'a'" + repeat(10_000, () => ')'),
+      /nested deeper/,
+    ],
+    [
+      '10,000 nested IN sets',
+      repeat(10_000, () => '1 IN (') + '1' + repeat(10_000, () => ')'),
+      /nested deeper/,
+    ],
+    ['a 100,000-term sum', '1' + repeat(99_999, () => ' + 1'), /deeper than 1000 operators/],
+    [
+      'a 10,000-term OR chain',
+      'TRUE' + repeat(9_999, () => ' OR TRUE'),
+      /deeper than 1000 operators/,
+    ],
+  ])('refuses %s with a parse error, not a RangeError', (_name, expr, message) => {
+    const c = compileCesql(expr);
+    expect(c.ok).toBe(false);
+    if (c.ok) return;
+    expect(c.error.code).toBe(EventFilterErrorCode.CesqlParse);
+    expect(c.error.message).toMatch(message);
+  });
+
+  it('accepts exactly the limits', () => {
+    const parens = repeat(MAX_NESTING - 1, () => '(') + 'TRUE' + repeat(MAX_NESTING - 1, () => ')');
+    expect(compileCesql(parens).ok).toBe(true);
+    const tooDeep = '(' + parens + ')';
+    expect(compileCesql(tooDeep).ok).toBe(false);
+    const chain = 'FALSE' + repeat(MAX_TREE_DEPTH - 1, () => ' OR FALSE') + ' OR TRUE';
+    const c = compileCesql(chain.replace(/ OR TRUE$/, ''));
+    expect(c.ok).toBe(true);
+    const longest = compileCesql(
+      'FALSE' + repeat(MAX_TREE_DEPTH - 2, () => ' OR FALSE') + ' OR TRUE',
+    );
+    if (!longest.ok) throw new Error(longest.error.message);
+    expect(longest.test(event)).toBe(true);
+    expect(compileCesql(chain).ok).toBe(false);
+  });
+
+  it('groups a long AND/OR/XOR chain to the right, as before', () => {
+    const c = compileCesql('TRUE AND FALSE OR TRUE XOR FALSE');
+    if (!c.ok) throw new Error(c.error.message);
+    expect(c.ast).toMatchObject({
+      op: 'AND',
+      left: { value: true },
+      right: { op: 'OR', left: { value: false }, right: { op: 'XOR' } },
+    });
   });
 });

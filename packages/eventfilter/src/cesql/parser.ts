@@ -13,6 +13,11 @@ import { INT32_MAX, INT32_MIN } from './values.js';
  *   NOT x, -x        (unary, bind tighter than any binary operator)
  *   primary: literal, identifier, EXISTS id, function call, ( expression )
  * Arithmetic and comparisons group left to right.
+ *
+ * Depth is bounded so that no expression can exhaust the stack (a RangeError would escape
+ * the compiler): at most MAX_NESTING nested parentheses, NOT, unary minus, function calls
+ * and IN sets, and a syntax tree at most MAX_TREE_DEPTH deep (long operator chains such as
+ * `a OR b OR ...` nest the tree, not the parser). Deeper input is a normal parse error.
  */
 export type ParseResult = { ok: true; ast: Node } | { ok: false; error: CesqlError };
 
@@ -20,6 +25,11 @@ const LOGIC = new Set(['AND', 'OR', 'XOR']);
 const COMPARISON = new Set(['=', '!=', '<>', '<', '<=', '>', '>=']);
 const ADDITIVE = new Set(['+', '-']);
 const MULTIPLICATIVE = new Set(['*', '/', '%']);
+
+/** Nested parentheses, NOT, unary minus, calls and IN sets accepted (far past hand-written filters). */
+export const MAX_NESTING = 128;
+/** Depth of the syntax tree accepted: the compiler and the evaluator recurse this deep. */
+export const MAX_TREE_DEPTH = 1000;
 
 /** Parse an expression into its syntax tree, or return the first parse error with its position. */
 export function parse(src: string): ParseResult {
@@ -29,6 +39,7 @@ export function parse(src: string): ParseResult {
     const p = new Parser(lexed.tokens);
     const ast = p.expression();
     p.expectEnd();
+    checkTreeDepth(ast);
     return { ok: true, ast };
   } catch (e) {
     if (e instanceof ParseFailure) return { ok: false, error: e.error };
@@ -45,18 +56,47 @@ class ParseFailure extends Error {
 
 class Parser {
   private i = 0;
+  private nesting = 0;
 
   constructor(private readonly tokens: Token[]) {}
 
+  /** `a AND b OR c`: one level, grouped to the right, read in a loop so chains cost no stack. */
   expression(): Node {
-    const left = this.comparison();
-    const t = this.peek();
-    if (t.kind === 'keyword' && LOGIC.has(t.text)) {
-      this.i++;
-      const right = this.expression();
-      return { kind: 'binary', op: t.text as BinaryOperator, left, right, position: t.position };
+    return this.nested(() => {
+      const operands = [this.comparison()];
+      const ops: Token[] = [];
+      for (let t = this.peek(); t.kind === 'keyword' && LOGIC.has(t.text); t = this.peek()) {
+        this.i++;
+        ops.push(t);
+        operands.push(this.comparison());
+      }
+      let node = operands[operands.length - 1] as Node;
+      for (let k = ops.length - 1; k >= 0; k--) {
+        const op = ops[k] as Token;
+        const left = operands[k] as Node;
+        node = {
+          kind: 'binary',
+          op: op.text as BinaryOperator,
+          left,
+          right: node,
+          position: op.position,
+        };
+      }
+      return node;
+    });
+  }
+
+  /** Runs one nested construct, refusing to go deeper than MAX_NESTING. */
+  private nested<T>(parse: () => T): T {
+    if (this.nesting >= MAX_NESTING) {
+      this.fail(`expression is nested deeper than ${MAX_NESTING} levels`, this.peek());
     }
-    return left;
+    this.nesting++;
+    try {
+      return parse();
+    } finally {
+      this.nesting--;
+    }
   }
 
   expectEnd(): void {
@@ -124,7 +164,7 @@ class Parser {
     const t = this.peek();
     if (isKeyword(t, 'NOT')) {
       this.i++;
-      return { kind: 'not', operand: this.unary(), position: t.position };
+      return { kind: 'not', operand: this.nested(() => this.unary()), position: t.position };
     }
     if (t.kind === 'operator' && t.text === '-') {
       this.i++;
@@ -134,7 +174,7 @@ class Parser {
         this.i++;
         return { kind: 'literal', value: INT32_MIN, position: t.position };
       }
-      return { kind: 'negate', operand: this.unary(), position: t.position };
+      return { kind: 'negate', operand: this.nested(() => this.unary()), position: t.position };
     }
     return this.primary();
   }
@@ -214,6 +254,41 @@ class Parser {
 
   private fail(message: string, t: Token): never {
     throw new ParseFailure(cesqlError('parse', `${message} at position ${t.position}`, t.position));
+  }
+}
+
+/** Refuses a tree deeper than MAX_TREE_DEPTH; walks with an explicit stack, never recursion. */
+function checkTreeDepth(root: Node): void {
+  const stack: Array<[Node, number]> = [[root, 1]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [node, depth] = item;
+    if (depth > MAX_TREE_DEPTH) {
+      throw new ParseFailure(
+        cesqlError(
+          'parse',
+          `expression is deeper than ${MAX_TREE_DEPTH} operators at position ${node.position}`,
+          node.position,
+        ),
+      );
+    }
+    for (const child of children(node)) stack.push([child, depth + 1]);
+  }
+}
+
+function children(node: Node): Node[] {
+  switch (node.kind) {
+    case 'not':
+    case 'negate':
+    case 'like':
+      return [node.operand];
+    case 'binary':
+      return [node.left, node.right];
+    case 'in':
+      return [node.operand, ...node.set];
+    case 'call':
+      return node.args;
+    default:
+      return [];
   }
 }
 

@@ -25,6 +25,9 @@ export class CompileErrors {
 
 const STRING_DIALECTS: StringMatch[] = ['exact', 'prefix', 'suffix'];
 
+/** Nesting of all/any/not accepted: deeper trees would exhaust the stack (a RangeError). */
+export const MAX_FILTER_DEPTH = 64;
+
 /**
  * Materialize one Subscriptions API filter (eventing `subscriptionsapi/create.go`). The
  * dialect is chosen in Knative's order: exact, prefix, suffix, all, any, not, cesql. An
@@ -35,7 +38,12 @@ export function materialize(
   f: SubscriptionsAPIFilter,
   path: string,
   errs: CompileErrors,
+  depth = 1,
 ): Materialized {
+  if (depth > MAX_FILTER_DEPTH) {
+    errs.add(path, `filters are nested deeper than ${MAX_FILTER_DEPTH} levels`);
+    return () => 'fail';
+  }
   if (countDialects(f) > 1) {
     errs.add(path, 'multiple dialects found, filters can have only one dialect set');
   }
@@ -44,10 +52,11 @@ export function materialize(
     if (map && Object.keys(map).length > 0)
       return stringDialect(kind, map, `${path}.${kind}`, errs);
   }
-  if (f.all && f.all.length > 0) return allOf(materializeList(f.all, `${path}.all`, errs));
-  if (f.any && f.any.length > 0) return anyOf(materializeList(f.any, `${path}.any`, errs));
+  const below = depth + 1;
+  if (f.all && f.all.length > 0) return allOf(materializeList(f.all, `${path}.all`, errs, below));
+  if (f.any && f.any.length > 0) return anyOf(materializeList(f.any, `${path}.any`, errs, below));
   // not_filter.go: a `not` around nothing is itself nothing.
-  if (f.not) return not(materialize(f.not, `${path}.not`, errs) ?? noFilter);
+  if (f.not) return not(materialize(f.not, `${path}.not`, errs, below) ?? noFilter);
   if (f.cesql) return cesqlDialect(f.cesql, `${path}.cesql`, errs);
   return undefined;
 }
@@ -57,10 +66,11 @@ export function materializeList(
   filters: readonly SubscriptionsAPIFilter[],
   path: string,
   errs: CompileErrors,
+  depth = 1,
 ): Predicate[] {
   const out: Predicate[] = [];
   filters.forEach((f, i) => {
-    const m = materialize(f, `${path}[${i}]`, errs);
+    const m = materialize(f, `${path}[${i}]`, errs, depth);
     if (m) out.push(m);
   });
   return out;

@@ -197,4 +197,19 @@ describe('filters (Subscriptions API dialects)', () => {
     expect(verdictOf(F(TYPE, { not: {} }))).toBe('none');
     expect(verdictOf(F({ not: { all: [TYPE, { not: {} }] } }))).toBe('none');
   });
+
+  it('refuses a deeply nested CESQL filter or dialect tree with an error, never a RangeError', () => {
+    const deepCesql = '('.repeat(10_000) + 'TRUE' + ')'.repeat(10_000);
+    const cesql = compileTriggerFilter({ filters: [{ cesql: deepCesql }] });
+    expect(cesql.ok).toBe(false);
+    if (!cesql.ok) {
+      expect(cesql.errors[0]).toMatchObject({ path: 'filters[0].cesql' });
+      expect(cesql.errors[0]?.message).toMatch(/nested deeper than 128 levels/);
+    }
+    let nested: SubscriptionsAPIFilter = { exact: { type: 't' } };
+    for (let i = 0; i < 10_000; i++) nested = { not: nested };
+    const tree = compileTriggerFilter({ filters: [nested] });
+    expect(tree.ok).toBe(false);
+    if (!tree.ok) expect(tree.errors[0]?.message).toMatch(/nested deeper than 64 levels/);
+  });
 });

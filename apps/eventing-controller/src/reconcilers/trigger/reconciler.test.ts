@@ -284,6 +284,22 @@ const rows: Row[] = [
     wantMessage: /^spec\.filters\[0\]\.cesql: .*unexpected end of expression/,
   },
   {
+    name: 'a CESQL filter nested 10,000 deep is Ready=False with the depth limit, not a thrown RangeError',
+    objects: [
+      trigger({ filters: [{ cesql: '('.repeat(10_000) + 'TRUE' + ')'.repeat(10_000) }] }),
+      readyBroker,
+    ],
+    wantActions: ['updateStatus Trigger demo/t'],
+    wantEvents: [
+      expect.stringMatching(
+        /^Warning InvalidFilter spec\.filters\[0\]\.cesql: /,
+      ) as unknown as string,
+    ],
+    wantConditions: { Ready: 'False InvalidFilter' },
+    wantMessage:
+      /^spec\.filters\[0\]\.cesql: invalid CESQL expression: expression is nested deeper than 128 levels/,
+  },
+  {
     name: 'a missing dependency fails DependencyReady',
     objects: [
       trigger(
@@ -362,6 +378,21 @@ describe('TriggerReconciler', () => {
       reason: 'InvalidFilter',
       message: 'spec.filter: nope',
     });
+  });
+
+  it('turns a validator that throws into Ready=False InvalidFilter, never an exception', async () => {
+    const { client, events } = await run([trigger(), readyBroker], () => {
+      throw new RangeError('Maximum call stack size exceeded');
+    });
+    const got = client.peek<Trigger>(triggerRef);
+    expect(got?.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'InvalidFilter',
+      message: 'spec.filters: the filters could not be compiled: Maximum call stack size exceeded',
+    });
+    expect(events).toEqual([
+      'Warning InvalidFilter spec.filters: the filters could not be compiled: Maximum call stack size exceeded',
+    ]);
   });
 
   it('is idempotent once Ready', async () => {

@@ -67,11 +67,10 @@ export class TriggerReconciler implements KindReconciler<Trigger> {
     m.initialize();
     markOidcIdentityDisabled(m);
 
-    const filter = this.options.validateFilter(trigger.spec);
-    if (!filter.ok) {
-      const message = filter.errors.map((e) => `spec.${e.path}: ${e.message}`).join('; ');
-      m.markFalse('Ready', InvalidFilterReason, message);
-      return warningEvent(InvalidFilterReason, message);
+    const invalid = this.filterProblem(trigger);
+    if (invalid !== undefined) {
+      m.markFalse('Ready', InvalidFilterReason, invalid);
+      return warningEvent(InvalidFilterReason, invalid);
     }
 
     const broker = await this.getBroker(trigger, m);
@@ -108,6 +107,19 @@ export class TriggerReconciler implements KindReconciler<Trigger> {
       m.markFalse('DependencyReady', dependency.reason, dependency.message);
     } else m.markUnknown('DependencyReady', dependency.reason, dependency.message);
     return undefined;
+  }
+
+  /** Why the trigger's filters cannot be used, or undefined; a validator that throws is a problem too. */
+  private filterProblem(trigger: Trigger): string | undefined {
+    let filter: ReturnType<FilterValidator>;
+    try {
+      filter = this.options.validateFilter(trigger.spec);
+    } catch (err) {
+      // Invalid input must become a condition, never a failed reconcile retried forever.
+      return `spec.filters: the filters could not be compiled: ${(err as Error).message}`;
+    }
+    if (filter.ok) return undefined;
+    return filter.errors.map((e) => `spec.${e.path}: ${e.message}`).join('; ');
   }
 
   /** The trigger's broker, tracked so its appearance or change re-queues the trigger. */
