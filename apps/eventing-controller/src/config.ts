@@ -7,4 +7,6 @@ export const controllerSchema = {
   SYSTEM_NAMESPACE: str(DEFAULT_SYSTEM_NAMESPACE),
   /** Suffix of every cluster address the controller writes into status. */
   CLUSTER_DOMAIN: str('cluster.local'),
+  /** Image of each ApiServerSource's adapter Deployment (Knative's variable name). */
+  APISERVER_RA_IMAGE: str('ghcr.io/knative-ts/apiserver-adapter:latest'),
 };

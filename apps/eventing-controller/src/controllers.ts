@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { KubeClient } from '@knative-ts/kube';
 import { LeaderElector, type Logger } from '@knative-ts/reconciler';
+import { newApiServerSourceController } from './reconcilers/apiserversource/controller.js';
 import { newBrokerController } from './reconcilers/broker/controller.js';
 import { newChannelController } from './reconcilers/channel/controller.js';
 import type { ControllerDeps } from './reconcilers/deps.js';
@@ -18,6 +19,10 @@ export interface ControllersOptions {
   systemNamespace: string;
   clusterDomain: string;
   logger: Logger;
+  /** The API server URL (source of ApiServerSource events). */
+  apiServerHost?: string;
+  /** Image of the ApiServerSource adapter Deployments. */
+  apiServerAdapterImage?: string;
 }
 
 /** The running controllers: ready once leading with every informer synced. */
@@ -38,6 +43,8 @@ export function startControllers(
   const { client, systemNamespace, clusterDomain, logger } = options;
   const informers = new DynamicInformers({ client, logger });
   const deps: ControllerDeps = { client, informers, systemNamespace, clusterDomain, logger };
+  if (options.apiServerHost) deps.apiServerHost = options.apiServerHost;
+  if (options.apiServerAdapterImage) deps.apiServerAdapterImage = options.apiServerAdapterImage;
   const controllers: Array<{ start(): Promise<void>; stop(): Promise<void> }> = [];
   let synced = false;
   let stopping = false;
@@ -58,6 +65,7 @@ export function startControllers(
         newSequenceController(deps),
         newParallelController(deps),
         newPingSourceController(deps),
+        newApiServerSourceController(deps),
       );
       void Promise.all(controllers.map((c) => c.start())).then(
         () => {

@@ -5,14 +5,17 @@ import { startControllers } from './controllers.js';
 
 // Config, logs, metrics, /healthz, /readyz and graceful shutdown come from startApp.
 const app = await startApp({ name: 'eventing-controller', schema: controllerSchema });
-const { SYSTEM_NAMESPACE, CLUSTER_DOMAIN } = app.config;
+const { SYSTEM_NAMESPACE, CLUSTER_DOMAIN, APISERVER_RA_IMAGE } = app.config;
+const kubeConfig = loadKubeConfig();
 
 const controllers = startControllers(
   {
-    client: createKubeClient(loadKubeConfig()),
+    client: createKubeClient(kubeConfig),
     systemNamespace: SYSTEM_NAMESPACE,
     clusterDomain: CLUSTER_DOMAIN,
     logger: app.log,
+    apiServerHost: kubeConfig.getCurrentCluster()?.server ?? '',
+    apiServerAdapterImage: APISERVER_RA_IMAGE,
   },
   () => {
     // Another replica may already act on our objects: stop rather than reconcile twice.

@@ -52,3 +52,6 @@ export * from './contract/broker-path.js';
 export * from './contract/system-services.js';
 export * from './contract/trigger-path.js';
 export * from './contract/channel-annotations.js';
+export * from './api-server-source-events.js';
+export * from './label-selector.js';
+export * from './api-server-adapter-config.js';
