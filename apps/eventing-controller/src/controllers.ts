@@ -6,9 +6,11 @@ import { newApiServerSourceController } from './reconcilers/apiserversource/cont
 import { newBrokerController } from './reconcilers/broker/controller.js';
 import { newChannelController } from './reconcilers/channel/controller.js';
 import type { ControllerDeps } from './reconcilers/deps.js';
+import { newContainerSourceController } from './reconcilers/containersource/controller.js';
 import { newInMemoryChannelController } from './reconcilers/inmemorychannel/controller.js';
 import { newParallelController } from './reconcilers/parallel/controller.js';
 import { newPingSourceController } from './reconcilers/pingsource/controller.js';
+import { newSinkBindingController } from './reconcilers/sinkbinding/controller.js';
 import { newSequenceController } from './reconcilers/sequence/controller.js';
 import { newSubscriptionController } from './reconcilers/subscription/controller.js';
 import { newTriggerController } from './reconcilers/trigger/controller.js';
@@ -66,6 +68,8 @@ export function startControllers(
         newParallelController(deps),
         newPingSourceController(deps),
         newApiServerSourceController(deps),
+        newSinkBindingController(deps),
+        newContainerSourceController(deps),
       );
       void Promise.all(controllers.map((c) => c.start())).then(
         () => {

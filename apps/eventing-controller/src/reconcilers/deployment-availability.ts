@@ -19,8 +19,7 @@ export interface Deployment extends KubeObject {
 
 /** What a Deployment's Available condition says, as Knative's PropagateDeploymentAvailability reads it. */
 export type Availability =
-  | { status: 'True' }
-  | { status: 'False' | 'Unknown'; reason: string; message: string };
+  { status: 'True' } | { status: 'False' | 'Unknown'; reason: string; message: string };
 
 /** Knative's reading: the Available condition, else Unknown `DeploymentUnavailable`. */
 export function deploymentAvailability(d: Deployment): Availability {

@@ -162,7 +162,10 @@ const rows = [
   },
   {
     name: 'refuses a Deployment it does not own',
-    objects: [source(), { ...expectedAdapter(), metadata: { ...expectedAdapter().metadata, ownerReferences: [] } }],
+    objects: [
+      source(),
+      { ...expectedAdapter(), metadata: { ...expectedAdapter().metadata, ownerReferences: [] } },
+    ],
     wantActions: ['updateStatus ApiServerSource demo/src'],
     wantEvents: [
       `Warning InternalError deployment "${depName}" is not owned by ApiServerSource "src"`,
@@ -262,12 +265,12 @@ describe('ApiServerSourceReconciler', () => {
   });
 
   it('runs the adapter as the source ServiceAccount with the Knative environment', async () => {
-    const { bodies } = await run([
-      source({ ceOverrides: { extensions: { team: 'x' } } }),
-      display,
-    ]);
+    const { bodies } = await run([source({ ceOverrides: { extensions: { team: 'x' } } }), display]);
     const d = bodies[0] as Deployment;
-    expect(d.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'ApiServerSource', uid: 'src-uid' });
+    expect(d.metadata.ownerReferences?.[0]).toMatchObject({
+      kind: 'ApiServerSource',
+      uid: 'src-uid',
+    });
     const pod = d.spec?.template?.spec as {
       serviceAccountName: string;
       containers: Array<{ image: string; env: Array<{ name: string; value?: string }> }>;
