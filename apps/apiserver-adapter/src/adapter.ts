@@ -3,7 +3,13 @@
  * a CloudEvent, send it to K_SINK through the delivery engine (in order, with retries),
  * and count what was sent with Knative's source metrics.
  */
-import { Sender, type DeliveryConfig, type HttpTransport } from '@knative-ts/delivery';
+import {
+  logDeliveryFailures,
+  observeAll,
+  Sender,
+  type DeliveryConfig,
+  type HttpTransport,
+} from '@knative-ts/delivery';
 import type { KubeClient } from '@knative-ts/kube';
 import type { Logger } from '@knative-ts/reconciler';
 import { parseApiServerAdapterConfig } from '@knative-ts/types';
@@ -62,7 +68,11 @@ export function startAdapter(options: AdapterOptions): RunningAdapter {
     namespace: env.NAMESPACE,
     resourceGroup: 'apiserversources.sources.knative.dev',
   });
-  const sender = new Sender({ transport: options.transport, observer: metrics.observer() });
+  // Every attempt is observed at one point: Knative's source metrics, and failures logged.
+  const sender = new Sender({
+    transport: options.transport,
+    observer: observeAll(metrics.observer(), logDeliveryFailures(log)),
+  });
   const queue = new SerialSender({
     send: (event) => sender.send(event, env.K_SINK, { config: SOURCE_DELIVERY }),
     log,
