@@ -264,6 +264,23 @@ describe('ApiServerSourceReconciler', () => {
     );
   });
 
+  it('asks for cluster-wide access when the empty selector picks every namespace', async () => {
+    const s = source({ namespaceSelector: {} });
+    const { checks, bodies } = await run([s, display, namespace('demo'), namespace('x')]);
+    expect(new Set(checks.map((c) => c.namespace))).toEqual(new Set(['']));
+    const env = (
+      bodies[0] as {
+        spec: {
+          template: {
+            spec: { containers: Array<{ env: Array<{ name: string; value?: string }> }> };
+          };
+        };
+      }
+    ).spec.template.spec.containers[0]?.env;
+    const config = JSON.parse(env?.find((e) => e.name === 'K_SOURCE_CONFIG')?.value ?? '{}');
+    expect(config).toMatchObject({ allNamespaces: true, namespaces: ['demo', 'x'] });
+  });
+
   it('runs the adapter as the source ServiceAccount with the Knative environment', async () => {
     const { bodies } = await run([source({ ceOverrides: { extensions: { team: 'x' } } }), display]);
     const d = bodies[0] as Deployment;

@@ -107,10 +107,18 @@ export class ApiServerSourceReconciler implements KindReconciler<ApiServerSource
 
     const namespaces = await this.namespaces(source);
     status.namespaces = namespaces;
-    const denied = await this.checkAccess(source, namespaces, m);
+    // An empty selector means one cluster-wide watch: ask for cluster-wide access (Knative
+    // asks per namespace, which a namespaced Role can satisfy while the watch is refused).
+    const allNamespaces = isEmptyLabelSelector(source.spec.namespaceSelector);
+    const denied = await this.checkAccess(source, allNamespaces ? [''] : namespaces, m);
     if (denied) return denied;
 
-    const { result, deployment } = await this.reconcileAdapter(source, namespaces, address);
+    const { result, deployment } = await this.reconcileAdapter(
+      source,
+      namespaces,
+      allNamespaces,
+      address,
+    );
     propagateAvailability(m, 'Deployed', deployment);
     status.ceAttributes = apiServerSourceEventTypes(source.spec.mode ?? 'Reference').map(
       (type) => ({ type, source: this.options.ceSource }),
@@ -163,6 +171,7 @@ export class ApiServerSourceReconciler implements KindReconciler<ApiServerSource
   private async reconcileAdapter(
     source: ApiServerSource,
     namespaces: string[],
+    allNamespaces: boolean,
     address: { url: string; CACerts?: string; audience?: string },
   ): Promise<{ result?: ReconcileResult; deployment: Deployment }> {
     const { client } = this.options;
@@ -173,7 +182,7 @@ export class ApiServerSourceReconciler implements KindReconciler<ApiServerSource
       ...(address.CACerts && { caCerts: address.CACerts }),
       ...(address.audience && { audience: address.audience }),
       namespaces,
-      allNamespaces: isEmptyLabelSelector(source.spec.namespaceSelector),
+      allNamespaces,
       systemNamespace: this.options.systemNamespace,
     });
     const ref = {
