@@ -1,4 +1,7 @@
-import { makeApiServerAdapterConfig, parseApiServerAdapterConfig } from './api-server-adapter-config.js';
+import {
+  makeApiServerAdapterConfig,
+  parseApiServerAdapterConfig,
+} from './api-server-adapter-config.js';
 import type { ApiServerSource } from './api-server-source.js';
 
 const source: ApiServerSource = {
@@ -49,7 +52,8 @@ describe('ApiServerSource adapter config', () => {
   ])('refuses %s', (json, err) => expect(() => parseApiServerAdapterConfig(json)).toThrow(err));
 
   it('accepts all namespaces without a list', () => {
-    const json = '{"mode":"Reference","allNamespaces":true,"resources":[{"apiVersion":"v1","kind":"Pod"}]}';
+    const json =
+      '{"mode":"Reference","allNamespaces":true,"resources":[{"apiVersion":"v1","kind":"Pod"}]}';
     expect(parseApiServerAdapterConfig(json).allNamespaces).toBe(true);
   });
 });

@@ -25,7 +25,10 @@ export function apiServerSourceEventTypes(mode: ApiServerSourceMode): string[] {
 export type ApiServerChange = 'add' | 'update' | 'delete';
 
 /** The type of the event reporting `change` in `mode`. */
-export function apiServerSourceEventType(mode: ApiServerSourceMode, change: ApiServerChange): string {
+export function apiServerSourceEventType(
+  mode: ApiServerSourceMode,
+  change: ApiServerChange,
+): string {
   return `dev.knative.apiserver.${mode === 'Resource' ? 'resource' : 'ref'}.${change}`;
 }
 

@@ -4,7 +4,11 @@ import {
   apiServerSourceEventTypes,
   guessResource,
 } from './api-server-source-events.js';
-import { isEmptyLabelSelector, labelSelectorString, matchesLabelSelector } from './label-selector.js';
+import {
+  isEmptyLabelSelector,
+  labelSelectorString,
+  matchesLabelSelector,
+} from './label-selector.js';
 
 describe('guessResource', () => {
   it.each([
@@ -20,7 +24,10 @@ describe('guessResource', () => {
 
 describe('apiServerEventSubject', () => {
   it.each([
-    [{ apiVersion: 'v1', kind: 'Pod', namespace: 'ns', name: 'p' }, '/apis/v1/namespaces/ns/pods/p'],
+    [
+      { apiVersion: 'v1', kind: 'Pod', namespace: 'ns', name: 'p' },
+      '/apis/v1/namespaces/ns/pods/p',
+    ],
     [
       { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'ns', name: 'd' },
       '/apis/apps/v1/namespaces/ns/deployments/d',
