@@ -68,3 +68,59 @@ export function isEmptyLabelSelector(selector: LabelSelector | undefined): boole
     (selector.matchExpressions ?? []).length === 0
   );
 }
+
+/** A label key: an optional DNS subdomain prefix and a name of at most 63 characters. */
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function validLabelKey(key: string): boolean {
+  const slash = key.lastIndexOf('/');
+  const name = slash < 0 ? key : key.slice(slash + 1);
+  const prefix = slash < 0 ? undefined : key.slice(0, slash);
+  if (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) return false;
+  return LABEL_NAME.test(name);
+}
+
+/**
+ * What the API server's `metav1.LabelSelectorAsSelector` would refuse, as messages with
+ * the offending field (relative to the selector): bad keys or values, In/NotIn without
+ * values, Exists/DoesNotExist with values.
+ */
+export function labelSelectorErrors(
+  selector: LabelSelector,
+): Array<{ path: string; message: string }> {
+  const errs: Array<{ path: string; message: string }> = [];
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
+    if (!validLabelKey(key))
+      errs.push({ path: `matchLabels[${key}]`, message: `invalid label key "${key}"` });
+    if (!LABEL_VALUE.test(value)) {
+      errs.push({ path: `matchLabels[${key}]`, message: `invalid label value "${value}"` });
+    }
+  }
+  (selector.matchExpressions ?? []).forEach((req, i) => {
+    const path = `matchExpressions[${i}]`;
+    if (!validLabelKey(req.key ?? ''))
+      errs.push({ path: `${path}.key`, message: `invalid label key "${req.key}"` });
+    const values = req.values ?? [];
+    if ((req.operator === 'In' || req.operator === 'NotIn') && values.length === 0) {
+      errs.push({ path: `${path}.values`, message: `operator ${req.operator} needs values` });
+    } else if (
+      (req.operator === 'Exists' || req.operator === 'DoesNotExist') &&
+      values.length > 0
+    ) {
+      errs.push({ path: `${path}.values`, message: `operator ${req.operator} takes no values` });
+    } else if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(req.operator)) {
+      errs.push({
+        path: `${path}.operator`,
+        message: `unknown operator "${String(req.operator)}"`,
+      });
+    }
+  });
+  return errs;
+}
+
+/** Whether `name` is a valid object name of the DNS-subdomain kind (ServiceAccounts). */
+export function isDnsSubdomain(name: string): boolean {
+  return name.length <= 253 && DNS_SUBDOMAIN.test(name);
+}
