@@ -1,3 +1,4 @@
+import { apiError } from '@knative-ts/kube';
 import type { KubeObject } from '@knative-ts/kube';
 import type { SinkBinding, SinkBindingSpec } from '@knative-ts/types';
 import { DestinationResolver } from '../../resolver/destination-resolver.js';
@@ -172,5 +173,44 @@ describe('SinkBindingReconciler', () => {
     expect(
       envOf(client.peek({ ...ref, apiVersion: 'apps/v1', kind: 'Deployment', name: 'app' })),
     ).toEqual([]);
+  });
+});
+
+describe('SinkBindingReconciler finalizer', () => {
+  it('does not keep the binding when a subject refuses the update (an immutable Job)', async () => {
+    const deleting = binding({
+      subject: { apiVersion: 'batch/v1', kind: 'Job', selector: { matchLabels: { app: 'x' } } },
+    });
+    deleting.metadata.deletionTimestamp = '2025-01-01T00:00:00Z';
+    const job: KubeObject = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { namespace: 'demo', name: 'j', labels: { app: 'x' } },
+      spec: {
+        template: { spec: { containers: [{ name: 'c', env: [{ name: 'K_SINK', value: 'x' }] }] } },
+      },
+    };
+    const { events, client } = await reconcileOnce<SinkBinding>({
+      objects: [deleting, job],
+      apiVersion: 'sources.knative.dev/v1',
+      kind: 'SinkBinding',
+      key: 'demo/bind',
+      reconciler: ({ client: c, references }) =>
+        new SinkBindingReconciler({
+          client: c,
+          references,
+          resolver: new DestinationResolver({ references, clusterDomain: 'cluster.local' }),
+          now: () => testNow,
+        }),
+      reactors: [
+        {
+          verb: 'update',
+          kind: 'Job',
+          react: () => apiError(422, 'Invalid', 'field is immutable', { verb: 'update' }),
+        },
+      ],
+    });
+    expect(events).toEqual([]);
+    expect(client.peek<SinkBinding>(ref)?.metadata.finalizers ?? []).toEqual([]);
   });
 });

@@ -1,4 +1,10 @@
-import { jsonEqual, type KubeClient, type KubeObject } from '@knative-ts/kube';
+import {
+  isInvalid,
+  isNotFound,
+  jsonEqual,
+  type KubeClient,
+  type KubeObject,
+} from '@knative-ts/kube';
 import {
   keyOf,
   warningEvent,
@@ -111,7 +117,13 @@ export class SinkBindingReconciler implements KindReconciler<SinkBinding> {
     const sb = defaultSinkBinding(original);
     if (!sb.spec.subject?.apiVersion || !sb.spec.subject.kind) return undefined;
     const { objects } = await findSubjects(this.options.references, sb.spec.subject, keyOf(sb));
-    const failed = await this.rewrite(objects, withoutSinkEnv);
+    // A subject that can no longer be changed (a Job's immutable template) or is gone must
+    // not keep the binding from being deleted; anything else is retried.
+    const failed = await this.rewrite(
+      objects.filter(hasPodTemplate),
+      withoutSinkEnv,
+      (err) => isInvalid(err) || isNotFound(err),
+    );
     return failed ? warningEvent(SinkBindingReasons.BindingFailed, failed) : undefined;
   }
 
@@ -119,6 +131,7 @@ export class SinkBindingReconciler implements KindReconciler<SinkBinding> {
   private async rewrite(
     objects: KubeObject[],
     change: (o: KubeObject) => KubeObject,
+    tolerate: (err: unknown) => boolean = () => false,
   ): Promise<string | undefined> {
     for (const obj of objects) {
       const what = `${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
@@ -128,6 +141,7 @@ export class SinkBindingReconciler implements KindReconciler<SinkBinding> {
       try {
         await this.options.client.update(next);
       } catch (err) {
+        if (tolerate(err)) continue;
         // A Job's pod template is immutable: without admission it can only be bound at creation.
         return `updating ${what} failed: ${(err as Error).message}`;
       }
