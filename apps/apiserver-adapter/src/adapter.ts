@@ -74,7 +74,8 @@ export function startAdapter(options: AdapterOptions): RunningAdapter {
     observer: observeAll(metrics.observer(), logDeliveryFailures(log)),
   });
   const queue = new SerialSender({
-    send: (event) => sender.send(event, env.K_SINK, { config: SOURCE_DELIVERY }),
+    // A source forwards to its sink: no reply is asked for (no Prefer: reply).
+    send: (event) => sender.send(event, env.K_SINK, { config: SOURCE_DELIVERY, role: 'forward' }),
     log,
   });
   const watcher = new ResourceWatcher({
