@@ -1,20 +1,36 @@
 import { fileURLToPath } from 'node:url';
 import { startAppProcess, type AppProcess } from '@knative-ts/runtime/testing';
 
-// Runs the built app, as a container would: `node dist/main.js`.
+// Runs the built app, as a container would: `node dist/main.js`, against the cluster of
+// KUBECONFIG, watching ConfigMaps in `default`. It is ready once that informer synced, so
+// /readyz may still answer 503 here.
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const config = JSON.stringify({
+  namespaces: ['default'],
+  mode: 'Reference',
+  resources: [
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      gvr: { Group: '', Version: 'v1', Resource: 'configmaps' },
+    },
+  ],
+});
 
 describe('main', () => {
   let app: AppProcess;
 
   beforeAll(async () => {
-    app = await startAppProcess(main, { LOG_LEVEL: 'info' });
+    app = await startAppProcess(main, {
+      LOG_LEVEL: 'info',
+      K_SINK: 'http://127.0.0.1:9/',
+      K_SOURCE_CONFIG: config,
+    });
   }, 15_000);
   afterAll(() => app?.stop('SIGKILL'));
 
   it.each([
     ['/healthz', ''],
-    ['/readyz', ''],
     ['/metrics', 'process_cpu_seconds_total'],
   ])('answers GET %s with 200', async (path, fragment) => {
     const res = await fetch(`http://127.0.0.1:${app.port}${path}`);
@@ -22,7 +38,18 @@ describe('main', () => {
     expect(await res.text()).toContain(fragment);
   });
 
+  it('answers GET /readyz', async () => {
+    const res = await fetch(`http://127.0.0.1:${app.port}/readyz`);
+    expect([200, 503]).toContain(res.status);
+  });
+
   it('exits 0 within 5 s of SIGTERM', async () => {
     expect(await app.stop('SIGTERM', 5_000)).toBe(0);
+  }, 10_000);
+
+  it('refuses to start without K_SINK', async () => {
+    await expect(
+      startAppProcess(main, { K_SOURCE_CONFIG: config }, { startTimeoutMs: 5_000 }),
+    ).rejects.toThrow(/exited with code 1 before listening/);
   }, 10_000);
 });

@@ -17,4 +17,6 @@ export const controllerSchema = {
    * Empty: the `eventing-webhook` Service in the system namespace, as in a cluster.
    */
   CONVERSION_WEBHOOK_URL: str(''),
+  /** Image of each ApiServerSource's adapter Deployment (Knative's variable name). */
+  APISERVER_RA_IMAGE: str('ghcr.io/knative-ts/apiserver-adapter:latest'),
 };

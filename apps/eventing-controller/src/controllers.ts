@@ -2,13 +2,16 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { KubeClient } from '@knative-ts/kube';
 import { LeaderElector, type Logger } from '@knative-ts/reconciler';
+import { newApiServerSourceController } from './reconcilers/apiserversource/controller.js';
 import { newBrokerController } from './reconcilers/broker/controller.js';
 import { newChannelController } from './reconcilers/channel/controller.js';
 import type { ControllerDeps } from './reconcilers/deps.js';
 import { newEventTypeController } from './reconcilers/eventtype/controller.js';
+import { newContainerSourceController } from './reconcilers/containersource/controller.js';
 import { newInMemoryChannelController } from './reconcilers/inmemorychannel/controller.js';
 import { newParallelController } from './reconcilers/parallel/controller.js';
 import { newPingSourceController } from './reconcilers/pingsource/controller.js';
+import { newSinkBindingController } from './reconcilers/sinkbinding/controller.js';
 import { newSequenceController } from './reconcilers/sequence/controller.js';
 import { newSubscriptionController } from './reconcilers/subscription/controller.js';
 import { newTriggerController } from './reconcilers/trigger/controller.js';
@@ -19,6 +22,10 @@ export interface ControllersOptions {
   systemNamespace: string;
   clusterDomain: string;
   logger: Logger;
+  /** The API server URL (source of ApiServerSource events). */
+  apiServerHost?: string;
+  /** Image of the ApiServerSource adapter Deployments. */
+  apiServerAdapterImage?: string;
 }
 
 /** The running controllers: ready once leading with every informer synced. */
@@ -39,6 +46,8 @@ export function startControllers(
   const { client, systemNamespace, clusterDomain, logger } = options;
   const informers = new DynamicInformers({ client, logger });
   const deps: ControllerDeps = { client, informers, systemNamespace, clusterDomain, logger };
+  if (options.apiServerHost) deps.apiServerHost = options.apiServerHost;
+  if (options.apiServerAdapterImage) deps.apiServerAdapterImage = options.apiServerAdapterImage;
   const controllers: Array<{ start(): Promise<void>; stop(): Promise<void> }> = [];
   let synced = false;
   let stopping = false;
@@ -60,6 +69,9 @@ export function startControllers(
         newParallelController(deps),
         newPingSourceController(deps),
         newEventTypeController(deps),
+        newApiServerSourceController(deps),
+        newSinkBindingController(deps),
+        newContainerSourceController(deps),
       );
       void Promise.all(controllers.map((c) => c.start())).then(
         () => {

@@ -6,8 +6,9 @@ import { startEventTypeConversion } from './conversion/start-conversion.js';
 
 // Config, logs, metrics, /healthz, /readyz and graceful shutdown come from startApp.
 const app = await startApp({ name: 'eventing-controller', schema: controllerSchema });
-const { SYSTEM_NAMESPACE, CLUSTER_DOMAIN } = app.config;
-const client = createKubeClient(loadKubeConfig());
+const { SYSTEM_NAMESPACE, CLUSTER_DOMAIN, APISERVER_RA_IMAGE } = app.config;
+const kubeConfig = loadKubeConfig();
+const client = createKubeClient(kubeConfig);
 
 // Every replica converts (conversion is stateless); only the leader reconciles.
 if (app.config.CONVERSION_WEBHOOK_PORT > 0) {
@@ -28,6 +29,8 @@ const controllers = startControllers(
     systemNamespace: SYSTEM_NAMESPACE,
     clusterDomain: CLUSTER_DOMAIN,
     logger: app.log,
+    apiServerHost: kubeConfig.getCurrentCluster()?.server ?? '',
+    apiServerAdapterImage: APISERVER_RA_IMAGE,
   },
   () => {
     // Another replica may already act on our objects: stop rather than reconcile twice.

@@ -1,6 +1,15 @@
 import type { ApiServerSource } from './api-server-source.js';
 import type { ValidationFeatures } from './features.js';
-import { invalidValue, missingField, viaField, viaIndex, type FieldError } from './field-error.js';
+import {
+  genericError,
+  invalidValue,
+  missingField,
+  viaField,
+  viaIndex,
+  type FieldError,
+} from './field-error.js';
+import type { LabelSelector } from './duck.js';
+import { isDnsSubdomain, labelSelectorErrors } from './label-selector.js';
 import { validateSourceSpec } from './source-validation.js';
 import { validateFilter } from './trigger-validation.js';
 
@@ -28,13 +37,27 @@ export function validateApiServerSource(
   }
   const resources = spec.resources ?? [];
   if (resources.length === 0) errs.push(missingField('resources'));
-  resources.forEach((r, i) =>
-    errs.push(...viaIndex(apiVersionKindErrors(r.apiVersion, r.kind), 'resources', i)),
-  );
+  resources.forEach((r, i) => {
+    const e = apiVersionKindErrors(r.apiVersion, r.kind);
+    if (r.selector) e.push(...viaField(selectorErrors(r.selector), 'selector'));
+    errs.push(...viaIndex(e, 'resources', i));
+  });
+  if (spec.namespaceSelector) {
+    errs.push(...viaField(selectorErrors(spec.namespaceSelector), 'namespaceSelector'));
+  }
+  if (spec.serviceAccountName !== undefined && !isDnsSubdomain(spec.serviceAccountName)) {
+    errs.push(
+      invalidValue(spec.serviceAccountName, 'serviceAccountName', 'not a DNS-1123 subdomain'),
+    );
+  }
   if (spec.owner) {
     errs.push(...viaField(apiVersionKindErrors(spec.owner.apiVersion, spec.owner.kind), 'owner'));
   }
   (spec.filters ?? []).forEach((f, i) => errs.push(...viaIndex(validateFilter(f), 'filters', i)));
   errs.push(...validateSourceSpec(spec, ctx));
   return viaField(errs, 'spec');
+}
+
+function selectorErrors(selector: LabelSelector): FieldError[] {
+  return labelSelectorErrors(selector).map((e) => genericError(e.message, e.path));
 }

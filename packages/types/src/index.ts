@@ -54,3 +54,6 @@ export * from './contract/trigger-path.js';
 export * from './contract/channel-annotations.js';
 export * from './event-type-conversion.js';
 export * from './event-type-names.js';
+export * from './api-server-source-events.js';
+export * from './label-selector.js';
+export * from './api-server-adapter-config.js';

@@ -257,6 +257,47 @@ describe('validateApiServerSource', () => {
       { mode: 'Resource', resources, filters: [{ exact: { A: 'x' } }], sink },
       ['spec.filters[0].exact[A]'],
     ],
+    [
+      'bad selectors',
+      {
+        mode: 'Resource',
+        resources: [
+          {
+            apiVersion: 'v1',
+            kind: 'Pod',
+            selector: { matchExpressions: [{ key: 'app', operator: 'In' }] },
+          },
+        ],
+        namespaceSelector: { matchLabels: { 'bad key!': 'x' } },
+        sink,
+      },
+      [
+        'spec.resources[0].selector.matchExpressions[0].values',
+        'spec.namespaceSelector.matchLabels[bad key!]',
+      ],
+    ],
+    [
+      'bad serviceAccountName',
+      { mode: 'Resource', resources, serviceAccountName: 'Not_Valid', sink },
+      ['spec.serviceAccountName'],
+    ],
+    [
+      'valid selectors and ServiceAccount',
+      {
+        mode: 'Resource',
+        resources: [
+          {
+            apiVersion: 'v1',
+            kind: 'Pod',
+            selector: { matchLabels: { 'app.kubernetes.io/name': 'x' } },
+          },
+        ],
+        namespaceSelector: { matchExpressions: [{ key: 'team', operator: 'Exists' }] },
+        serviceAccountName: 'events-sa',
+        sink,
+      },
+      [],
+    ],
   ])('%s', (_n, spec, want) => {
     expect(paths(validateApiServerSource(obj('ApiServerSource', spec) as ApiServerSource))).toEqual(
       want,

@@ -384,6 +384,13 @@ describe('charts/eventing', () => {
     ['eventing-controller', ['create', 'events', '-n', 'default'], true],
     ['eventing-controller', ['create', 'subjectaccessreviews.authorization.k8s.io'], true],
     ['eventing-controller', ['list', 'secrets', '-A'], false],
+    ['eventing-controller', ['watch', 'namespaces'], true],
+    ['eventing-controller', ['watch', 'rolebindings.rbac.authorization.k8s.io', '-A'], true],
+    ['eventing-controller', ['watch', 'clusterroles.rbac.authorization.k8s.io'], true],
+    ['eventing-controller', ['update', 'deployments.apps', '-n', 'default'], true],
+    ['eventing-controller', ['update', 'cronjobs.batch', '-n', 'default'], true],
+    ['eventing-controller', ['create', 'sinkbindings.sources.knative.dev', '-n', 'default'], true],
+    ['eventing-controller', ['update', 'roles.rbac.authorization.k8s.io', '-n', 'default'], false],
     [
       'eventing-controller',
       ['patch', 'customresourcedefinitions.apiextensions.k8s.io/eventtypes.eventing.knative.dev'],

@@ -12,6 +12,10 @@ export interface ControllerDeps {
   systemNamespace: string;
   clusterDomain: string;
   logger: Logger;
+  /** The API server URL, the `source` of ApiServerSource events (rest.Config.Host). */
+  apiServerHost?: string;
+  /** Image of the per-ApiServerSource adapter Deployments (APISERVER_RA_IMAGE). */
+  apiServerAdapterImage?: string;
 }
 
 /** Source component of this app's Kubernetes Events. */
