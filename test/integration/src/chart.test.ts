@@ -120,7 +120,6 @@ const configMaps = [
   'config-logging',
   'config-nats',
   'config-observability',
-  'config-redis',
   'default-ch-webhook',
   'kafka-channel-config',
 ];
@@ -247,6 +246,15 @@ describe('charts/eventing', () => {
       apps.map((a) => `serviceaccount/${a}`),
     );
     expect(await names('configmaps', namespace)).toEqual(configMaps.map((c) => `configmap/${c}`));
+    // The Redis URL may carry a password: it is a Secret, and the apps read it from there.
+    expect(await getJson(['secret', 'eventing-redis', '-n', namespace])).toBeDefined();
+    const ingress = await getJson<{
+      spec: { template: { spec: { containers: Array<{ env: Array<Record<string, unknown>> }> } } };
+    }>(['deployment', 'broker-ingress', '-n', namespace]);
+    expect(ingress?.spec.template.spec.containers[0]?.env).toContainEqual({
+      name: 'REDIS_URL',
+      valueFrom: { secretKeyRef: { name: 'eventing-redis', key: 'url', optional: true } },
+    });
     expect(await names('roles,rolebindings', namespace)).toEqual([
       'role.rbac.authorization.k8s.io/eventing-controller-leases',
       'rolebinding.rbac.authorization.k8s.io/eventing-controller-leases',

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -11,6 +11,7 @@ import {
 } from '@knative-ts/kube';
 import { installCrds } from './crds.js';
 import { loadExample } from './examples.js';
+import { buildImages } from './node-cluster.js';
 import { kubectl } from './kubectl.js';
 import { eventually, localCluster, uniqueName } from './local-cluster.js';
 import { conditionOf } from './sources-adapter.js';
@@ -20,24 +21,12 @@ import { conditionOf } from './sources-adapter.js';
 // unchanged, every adapter, heartbeats source and event display a running pod, cluster
 // DNS resolving every address. Needs `npm run cluster:up` with the node (containerd,
 // kubelet, kube-proxy, CoreDNS, kube-scheduler) and `scripts/build-images.sh`.
-//
-// Not picked up by the default Jest run (testMatch is `src/**/*.test.ts`) until the node
-// is on main; enable it by adding '**/src/**/*.e2e.ts' to testMatch in
-// test/integration/jest.config.mjs (or renaming this file to sources-node.e2e.test.ts).
+// Runs after the other suites (jest.sequencer.mjs puts *.e2e.test.ts last).
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const chartDir = join(repo, 'charts/eventing');
-const imagesFile = join(repo, '.local/images.json');
 const rbac = 'rbac.authorization.k8s.io/v1';
 const POD_TIMEOUT_MS = 180_000;
-
-/** The image tag build-images.sh recorded; fails naming what to run when it is missing. */
-function imageTag(): string {
-  if (!existsSync(imagesFile)) {
-    throw new Error(`${imagesFile} is missing: run 'scripts/build-images.sh' with the node up`);
-  }
-  return (JSON.parse(readFileSync(imagesFile, 'utf8')) as { tag: string }).tag;
-}
 
 function helm(args: string[]): Promise<{ code: number; out: string }> {
   const bin = [...(process.env.PATH ?? '').split(delimiter), join(repo, '.local/bin')]
@@ -105,6 +94,7 @@ describe('sources on the real node', () => {
     }
     await installCrds();
     await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: system } });
+    const images = await buildImages();
     const result = await helm([
       'install',
       'eventing',
@@ -113,8 +103,10 @@ describe('sources on the real node', () => {
       system,
       '--set',
       'crds.install=false',
-      '--set',
-      `image.tag=${imageTag()}`,
+      '--set-string',
+      `image.registry=${images.registry}`,
+      '--set-string',
+      `image.tag=${images.tag}`,
       '--set',
       'image.pullPolicy=Never',
       '--wait',
