@@ -6,6 +6,8 @@ import { newBrokerController } from './reconcilers/broker/controller.js';
 import { newChannelController } from './reconcilers/channel/controller.js';
 import type { ControllerDeps } from './reconcilers/deps.js';
 import { newInMemoryChannelController } from './reconcilers/inmemorychannel/controller.js';
+import type { StreamStore } from './reconcilers/natsschannel/jetstream-streams.js';
+import { newJetStreamChannelControllers } from './reconcilers/natsschannel/controller.js';
 import { newParallelController } from './reconcilers/parallel/controller.js';
 import { newPingSourceController } from './reconcilers/pingsource/controller.js';
 import { newSequenceController } from './reconcilers/sequence/controller.js';
@@ -18,6 +20,8 @@ export interface ControllersOptions {
   systemNamespace: string;
   clusterDomain: string;
   logger: Logger;
+  /** JetStream streams of NatssChannels; undefined when NATS is not configured. */
+  streams?: StreamStore | undefined;
 }
 
 /** The running controllers: ready once leading with every informer synced. */
@@ -58,6 +62,7 @@ export function startControllers(
         newSequenceController(deps),
         newParallelController(deps),
         newPingSourceController(deps),
+        ...newJetStreamChannelControllers(deps, options.streams),
       );
       void Promise.all(controllers.map((c) => c.start())).then(
         () => {

@@ -24,6 +24,9 @@
  * `answerNonPost` (405, or OPTIONS 200 with `Allow: POST, OPTIONS`), `readEvent` (413 above
  * the body limit, 400/415 from the binding) and `writeRefusal`; the broker's TTL and
  * arrival-time extensions in `broker-ttl`.
+ *
+ * Channel dispatchers: `ChannelTable` routes a request to its channel by Host header or
+ * `/<ns>/<name>`; `ChannelMetrics` records Knative's channel metrics from delivery outcomes.
  */
 export { BindingError, BindingReason, DeliveryError, DeliveryErrorCode } from './errors.js';
 export {
@@ -139,3 +142,9 @@ export {
   MAX_TIMER_MS,
   type DeliveryLimits,
 } from './sender/limits.js';
+export { ChannelTable, hostOf, type Routable, type Route } from './channel/channel-table.js';
+export {
+  ChannelMetrics,
+  DISPATCH_BUCKETS_MS,
+  type ChannelMetricsOptions,
+} from './channel/channel-metrics.js';
