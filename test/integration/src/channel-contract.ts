@@ -176,7 +176,7 @@ export function channelContract(line: ContractKind): void {
         await channelWith('codes', [{ subscriber: uri(sink) }]);
       }, 90_000);
 
-      it.each<[string, string, string, Record<string, string>, string, number]>([
+      const codes: Array<[string, string, string, Record<string, string>, string, number]> = [
         ['an event', 'POST', '/', { ...baseEvent, 'ce-id': 'ok-1' }, 'x', 202],
         ['GET', 'GET', '/', baseEvent, '', 405],
         ['PUT', 'PUT', '/', baseEvent, 'x', 405],
@@ -201,7 +201,17 @@ export function channelContract(line: ContractKind): void {
           413,
         ],
         ['OPTIONS', 'OPTIONS', '/', {}, '', 200],
-      ])('answers %s (%s %s) with %s', async (_case, method, path, headers, body, want) => {
+      ];
+      it.each(
+        codes.map(([name, method, path, headers, body, want]) => ({
+          name,
+          method,
+          path,
+          headers,
+          body,
+          want,
+        })),
+      )('answers $name with $want', async ({ method, path, headers, body, want }) => {
         const url = path === '/nope' ? `/${ns}/nope` : path;
         const res = await post(
           `http://127.0.0.1:${port}${url}`,
