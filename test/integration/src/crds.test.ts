@@ -26,6 +26,7 @@ const kinds: Record<string, string> = {
   'eventtypes.eventing.knative.dev': 'eventtype.eventing.knative.dev',
   'inmemorychannels.messaging.knative.dev': 'inmemorychannel.messaging.knative.dev',
   'kafkachannels.messaging.knative.dev': 'kafkachannel.messaging.knative.dev',
+  'natsjetstreamchannels.messaging.knative.dev': 'natsjetstreamchannel.messaging.knative.dev',
   'natsschannels.messaging.knative.dev': 'natsschannel.messaging.knative.dev',
   'parallels.flows.knative.dev': 'parallel.flows.knative.dev',
   'pingsources.sources.knative.dev': 'pingsource.sources.knative.dev',
@@ -102,7 +103,7 @@ function useNamespace(prefix: string) {
 describe('installCrds', () => {
   it('installs one Established CRD per deploy/300-*.yaml, each with a status subresource', async () => {
     const names = await installCrds();
-    expect(crdFiles()).toHaveLength(14);
+    expect(crdFiles()).toHaveLength(15);
     expect([...names].sort()).toEqual(Object.keys(kinds).sort());
 
     const kc = new k8s.KubeConfig();

@@ -310,6 +310,77 @@ describe('NatssChannel on the real NATS JetStream', () => {
     expect(refused.message).toContain('can not change storage type');
   });
 
+  it('backs a Broker whose config names NatssChannel as its channel template', async () => {
+    const sink = await startEventServer();
+    servers.push(sink);
+    await eventing.client.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { namespace: ns, name: 'jetstream-broker' },
+      data: { 'channel-template-spec': `apiVersion: ${v1alpha1}\nkind: NatssChannel\n` },
+    } as KubeObject);
+    await eventing.client.create({
+      apiVersion: 'eventing.knative.dev/v1',
+      kind: 'Broker',
+      metadata: {
+        namespace: ns,
+        name: 'js',
+        annotations: { 'eventing.knative.dev/broker.class': 'MTChannelBasedBroker' },
+      },
+      spec: {
+        config: { apiVersion: 'v1', kind: 'ConfigMap', name: 'jetstream-broker', namespace: ns },
+      },
+    } as KubeObject);
+    await eventing.client.create({
+      apiVersion: 'eventing.knative.dev/v1',
+      kind: 'Trigger',
+      metadata: { namespace: ns, name: 'js-all' },
+      spec: { broker: 'js', subscriber: { uri: sink.url } },
+    } as KubeObject);
+    await whenReady({
+      apiVersion: 'eventing.knative.dev/v1',
+      kind: 'Trigger',
+      namespace: ns,
+      name: 'js-all',
+    });
+    // The broker's trigger channel is a NatssChannel with its own stream.
+    await whenReady(ref('js-kne-trigger'));
+    await streamInfo(streamName('js-kne-trigger'));
+    expect((await post(eventing.brokerUrl(ns, 'js'), event('via-broker'), 'b')).status).toBe(202);
+    const got = await eventually('the event through the broker', async () => sink.requests[0]);
+    expect(got.headers['ce-id']).toBe('via-broker');
+  });
+
+  it('runs a Parallel over NatssChannels chosen by channelTemplate', async () => {
+    const even = await startEventServer();
+    const odd = await startEventServer();
+    servers.push(even, odd);
+    await eventing.client.create({
+      apiVersion: 'flows.knative.dev/v1',
+      kind: 'Parallel',
+      metadata: { namespace: ns, name: 'par' },
+      spec: {
+        channelTemplate: { apiVersion: v1alpha1, kind: 'NatssChannel' },
+        branches: [{ subscriber: { uri: even.url } }, { subscriber: { uri: odd.url } }],
+      },
+    } as KubeObject);
+    await whenReady({
+      apiVersion: 'flows.knative.dev/v1',
+      kind: 'Parallel',
+      namespace: ns,
+      name: 'par',
+    });
+    const host = `par-kn-parallel-kn-channel.${ns}.svc.cluster.local`;
+    expect((await post(`http://127.0.0.1:${port}/`, { ...event('par-1'), host }, 'p')).status).toBe(
+      202,
+    );
+    for (const s of [even, odd]) {
+      const got = await eventually('the event in both branches', async () => s.requests[0]);
+      expect(got.headers['ce-id']).toBe('par-1');
+    }
+    await streamInfo(streamName('par-kn-parallel-0'));
+  });
+
   it('applies Knative’s NatsJetStreamChannel example unchanged and delivers through it', async () => {
     const knative = 'knative-eventing';
     await eventing.client
