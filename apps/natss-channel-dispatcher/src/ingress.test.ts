@@ -43,6 +43,9 @@ beforeAll(async () => {
       log: createLogger({ component: 'test', level: 'silent' }),
       metrics: { rejected: (ns, status) => void rejected.push([ns, status]) },
     }),
+    onError: (err) => {
+      throw err;
+    },
   });
 });
 afterAll(() => receiver.close());
