@@ -16,6 +16,7 @@ const docsDir = join(fixturesDir, 'knative-docs');
 const fixtures = [
   ...readdirSync(docsDir).map((f) => join(docsDir, f)),
   join(fixturesDir, 'natss-channel.yaml'),
+  join(fixturesDir, 'natsjetstream-channel.yaml'),
 ].sort();
 
 const kinds: Record<string, string> = {
@@ -231,8 +232,8 @@ describe('kubectl get', () => {
     expect(broker.split(/\s{2,}/).at(-1)).toBe('MTChannelBasedBroker');
   });
 
-  it('serves the short names ch, imc, sub, kc and natssc', async () => {
-    const got = await k(['get', 'ch,imc,sub,kc,natssc', '-o', 'name']);
+  it('serves the short names ch, imc, sub, kc, natssc and natsjsmc', async () => {
+    const got = await k(['get', 'ch,imc,sub,kc,natssc,natsjsmc', '-o', 'name']);
     expect(got.code).toBe(0);
     expect(types(got.stdout)).toEqual(
       [
@@ -241,6 +242,7 @@ describe('kubectl get', () => {
         'subscriptions.messaging.knative.dev',
         'kafkachannels.messaging.knative.dev',
         'natsschannels.messaging.knative.dev',
+        'natsjetstreamchannels.messaging.knative.dev',
       ]
         .map(type)
         .sort(),
