@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEventServer, type EventServer } from '@knative-ts/delivery/testing';
 import { isNotFound, type KubeObject, type ObjectRef } from '@knative-ts/kube';
+import { startAppProcess } from '@knative-ts/runtime/testing';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { installCrds } from './crds.js';
@@ -260,6 +261,54 @@ describe('NatssChannel on the real NATS JetStream', () => {
       const names = await consumers();
       return names.length === 1 && names[0] === toA ? true : undefined;
     });
+  });
+
+  it('shares a subscription’s consumer between dispatcher replicas, each event delivered once', async () => {
+    const sink = await startEventServer();
+    servers.push(sink);
+    const second = await startAppProcess(
+      join(repo, 'apps', dispatcher, 'dist/main.js'),
+      {
+        KUBECONFIG: eventing.kubeconfig,
+        SYSTEM_NAMESPACE: eventing.systemNamespace,
+        LOCAL_MODE: 'true',
+        HTTP_PORT: '0',
+        LOG_LEVEL: 'info',
+      },
+      { startTimeoutMs: 30_000 },
+    );
+    try {
+      await createChannel('shared');
+      await subscribe('to-shared', 'shared', { subscriber: { uri: sink.url } });
+      await eventually('the subscriber ready', async () => {
+        const c = await eventing.client.get<Channel>(ref('shared'));
+        return c.status?.subscribers?.[0]?.ready === 'True' || undefined;
+      });
+      const url = `http://127.0.0.1:${port}/${ns}/shared`;
+      const ids = Array.from({ length: 300 }, (_, i) => `shared-${i}`);
+      for (let i = 0; i < ids.length; i += 20) {
+        const batch = ids.slice(i, i + 20).map((id) => post(url, event(id), id));
+        for (const res of await Promise.all(batch)) expect(res.status).toBe(202);
+      }
+      await eventually('every event at the subscriber', async () =>
+        sink.requests.length >= ids.length ? true : undefined,
+      );
+      const delivered = async (adminPort: number) => {
+        const text = await (await fetch(`http://127.0.0.1:${adminPort}/metrics`)).text();
+        return text
+          .split('\n')
+          .filter((l) => l.startsWith('event_count{') && l.includes(`namespace_name="${ns}"`))
+          .filter((l) => l.includes('response_code="202"'))
+          .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+      };
+      const first = eventing.channelApps[dispatcher]?.process.port ?? 0;
+      const counts = [await delivered(first), await delivered(second.port)];
+      expect(counts.every((c) => c > 0)).toBe(true);
+      expect(counts[0]! + counts[1]!).toBeGreaterThanOrEqual(ids.length);
+      expect(new Set(sink.requests.map((r) => r.headers['ce-id'])).size).toBe(ids.length);
+    } finally {
+      await second.stop('SIGTERM', 15_000);
+    }
   });
 
   it('stores a producer’s retry of the same source and id once, within the duplicate window', async () => {
