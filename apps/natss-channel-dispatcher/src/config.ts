@@ -13,8 +13,6 @@ export const dispatcherSchema = {
   SYSTEM_NAMESPACE: str('knative-eventing'),
   /** Deliveries in flight per subscription in this replica (unordered subscriptions). */
   MAX_IN_FLIGHT: int({ min: 1, default: 64 }),
-  /** Publishes awaiting JetStream's ack before the ingress answers 429. */
-  MAX_PENDING_PUBLISHES: int({ min: 1, default: 2048 }),
   /** How long the ingress waits for JetStream's publish ack before answering 503. */
   PUBLISH_TIMEOUT_MS: int({ min: 100, default: 5000 }),
 };

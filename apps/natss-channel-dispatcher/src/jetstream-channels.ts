@@ -11,6 +11,7 @@ import {
   type ChannelTable,
   type DeliveryObserver,
   type HttpTransport,
+  type SenderOptions,
 } from '@knative-ts/delivery';
 import type { KubeClient } from '@knative-ts/kube';
 import type { Nats } from '@knative-ts/nats';
@@ -37,6 +38,8 @@ export interface JetStreamChannelsOptions {
   clusterDomain: string;
   brokerFilterHost?: string;
   observer(namespace: string): DeliveryObserver;
+  /** Bounds and feature flags every sender runs under (as the other dispatchers). */
+  senderOptions?: Pick<SenderOptions, 'limits' | 'features'>;
   /** The connection, once there is one. */
   nats(): Nats | undefined;
   maxInFlight: number;
@@ -243,6 +246,7 @@ export class JetStreamChannels {
     if (!sender) {
       const { transport, brokerFilterHost } = this.options;
       sender = new Sender({
+        ...this.options.senderOptions,
         transport,
         observer: this.options.observer(namespace),
         ...(brokerFilterHost === undefined ? {} : { brokerFilterHost }),

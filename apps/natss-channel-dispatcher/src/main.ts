@@ -1,7 +1,12 @@
 import {
+  Admission,
+  admissionLimits,
   ChannelMetrics,
   ChannelTable,
   createTransport,
+  logDeliveryFailures,
+  observeAll,
+  senderSettings,
   startEventReceiver,
 } from '@knative-ts/delivery';
 import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
@@ -30,6 +35,7 @@ const metrics = new ChannelMetrics({
   containerName: env.CONTAINER_NAME,
 });
 const table = new ChannelTable<JetStreamChannelConfig>();
+const failureLog = logDeliveryFailures(log);
 let js: JetStreamClient | undefined;
 const connector: NatsConnector = new NatsConnector({
   connect: () =>
@@ -52,14 +58,14 @@ const channels = new JetStreamChannels({
   transport,
   clusterDomain: env.CLUSTER_DOMAIN,
   brokerFilterHost: `broker-filter.${env.SYSTEM_NAMESPACE}.svc.${env.CLUSTER_DOMAIN}`,
-  observer: (namespace) => metrics.observer(namespace),
+  observer: (namespace) => observeAll(metrics.observer(namespace), failureLog),
+  senderOptions: senderSettings(env),
   nats: () => connector.current(),
   maxInFlight: env.MAX_IN_FLIGHT,
   log,
 });
 const publisher = new Publisher({
   jetstream: () => js,
-  maxPending: env.MAX_PENDING_PUBLISHES,
   timeoutMs: env.PUBLISH_TIMEOUT_MS,
 });
 const handler = createIngressHandler({
@@ -68,6 +74,7 @@ const handler = createIngressHandler({
   maxBodyBytes: env.MAX_BODY_BYTES,
   log,
   metrics,
+  admission: new Admission(admissionLimits(env)),
 });
 
 // Closers run in reverse: stop receiving, then finish deliveries (acks), then close NATS.

@@ -148,7 +148,8 @@ export function channelContract(line: ContractKind): void {
       await installCrds();
       eventing = await startLocalEventing({
         prefix: 'itest-contract-sys',
-        env: { MAX_BODY_BYTES: '65536' },
+        // config-features delivery-retryafter on, so Retry-After is honoured (Knative: alpha).
+        env: { MAX_BODY_BYTES: '65536', FEATURE_DELIVERY_RETRYAFTER: 'enabled' },
         channelApps:
           kind.app === 'imc-dispatcher' ? [] : [{ app: kind.app, service: kind.service }],
       });
