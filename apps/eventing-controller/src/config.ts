@@ -1,5 +1,6 @@
-import { DEFAULT_SYSTEM_NAMESPACE } from '@knative-ts/types';
+import { natsSchema } from '@knative-ts/nats';
 import { int, str } from '@knative-ts/runtime';
+import { DEFAULT_SYSTEM_NAMESPACE } from '@knative-ts/types';
 
 /** The eventing-controller's own variables, read once by main with the base ones. */
 export const controllerSchema = {
@@ -19,4 +20,6 @@ export const controllerSchema = {
   CONVERSION_WEBHOOK_URL: str(''),
   /** Image of each ApiServerSource's adapter Deployment (Knative's variable name). */
   APISERVER_RA_IMAGE: str('ghcr.io/knative-ts/apiserver-adapter:latest'),
+  /** Where the JetStream streams of NatssChannels live (config-nats). */
+  ...natsSchema,
 };

@@ -9,6 +9,8 @@ import type { ControllerDeps } from './reconcilers/deps.js';
 import { newEventTypeController } from './reconcilers/eventtype/controller.js';
 import { newContainerSourceController } from './reconcilers/containersource/controller.js';
 import { newInMemoryChannelController } from './reconcilers/inmemorychannel/controller.js';
+import type { StreamStore } from './reconcilers/natsschannel/jetstream-streams.js';
+import { newJetStreamChannelControllers } from './reconcilers/natsschannel/controller.js';
 import { newParallelController } from './reconcilers/parallel/controller.js';
 import { newPingSourceController } from './reconcilers/pingsource/controller.js';
 import { newSinkBindingController } from './reconcilers/sinkbinding/controller.js';
@@ -26,6 +28,8 @@ export interface ControllersOptions {
   apiServerHost?: string;
   /** Image of the ApiServerSource adapter Deployments. */
   apiServerAdapterImage?: string;
+  /** JetStream streams of NatssChannels; undefined when NATS is not configured. */
+  streams?: StreamStore | undefined;
 }
 
 /** The running controllers: ready once leading with every informer synced. */
@@ -72,6 +76,7 @@ export function startControllers(
         newApiServerSourceController(deps),
         newSinkBindingController(deps),
         newContainerSourceController(deps),
+        ...newJetStreamChannelControllers(deps, options.streams),
       );
       void Promise.all(controllers.map((c) => c.start())).then(
         () => {

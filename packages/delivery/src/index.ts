@@ -27,6 +27,9 @@
  * so the client reads it); the broker's TTL and arrival-time extensions in `broker-ttl`.
  * CloudEvents 1.0 and 0.3 are read and forwarded in their own version; binary-mode
  * headers that were not percent-encoding (Go senders) are forwarded as they came.
+ *
+ * Channel dispatchers: `ChannelTable` routes a request to its channel by Host header or
+ * `/<ns>/<name>`; `ChannelMetrics` records Knative's channel metrics from delivery outcomes.
  */
 export { BindingError, BindingReason, DeliveryError, DeliveryErrorCode } from './errors.js';
 export {
@@ -151,3 +154,9 @@ export {
   MAX_TIMER_MS,
   type DeliveryLimits,
 } from './sender/limits.js';
+export { ChannelTable, hostOf, type Routable, type Route } from './channel/channel-table.js';
+export {
+  ChannelMetrics,
+  DISPATCH_BUCKETS_MS,
+  type ChannelMetricsOptions,
+} from './channel/channel-metrics.js';

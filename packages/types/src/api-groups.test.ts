@@ -10,6 +10,7 @@ describe('ApiVersionOfKind', () => {
     ['Subscription', 'messaging.knative.dev/v1'],
     ['KafkaChannel', 'messaging.knative.dev/v1beta1'],
     ['NatssChannel', 'messaging.knative.dev/v1alpha1'],
+    ['NatsJetStreamChannel', 'messaging.knative.dev/v1alpha1'],
     ['Sequence', 'flows.knative.dev/v1'],
     ['Parallel', 'flows.knative.dev/v1'],
     ['PingSource', 'sources.knative.dev/v1'],
@@ -21,7 +22,7 @@ describe('ApiVersionOfKind', () => {
   });
 
   it('lists exactly the kinds of the design', () => {
-    expect(Object.keys(ApiVersionOfKind)).toHaveLength(14);
+    expect(Object.keys(ApiVersionOfKind)).toHaveLength(15);
   });
 });
 

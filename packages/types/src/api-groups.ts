@@ -19,6 +19,8 @@ export const ApiVersionOfKind = {
   Subscription: MessagingV1,
   KafkaChannel: MessagingV1beta1,
   NatssChannel: MessagingV1alpha1,
+  /** eventing-natss's name for the same JetStream channel (short name natsjsmc). */
+  NatsJetStreamChannel: MessagingV1alpha1,
   Sequence: FlowsV1,
   Parallel: FlowsV1,
   PingSource: SourcesV1,

@@ -79,6 +79,7 @@ const table: [string, ConditionSet<string>, string[]][] = [
       'Addressable',
       'ChannelServiceReady',
       'StreamReady',
+      'DeadLetterSinkResolved',
     ],
   ],
   [

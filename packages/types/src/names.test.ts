@@ -7,7 +7,9 @@ import {
   childName,
   containerSourceDeploymentName,
   containerSourceSinkBindingName,
+  jetStreamConsumerName,
   jetStreamStreamName,
+  jetStreamSubject,
   kafkaChannelTopicName,
   parallelBranchName,
   parallelFilterSubscriptionName,
@@ -76,6 +78,12 @@ describe('resource names', () => {
     [apiServerSourceDeploymentName('src', 'u1'), 'apiserversource-src-u1'],
     [kafkaChannelTopicName('ns', 'kc'), 'knative-messaging-kafka.ns.kc'],
     [jetStreamStreamName('my-ns', 'my-ch'), 'KN_MY_NS__MY_CH'],
+    [jetStreamStreamName('knative-eventing', 'my-channel'), 'KN_KNATIVE_EVENTING__MY_CHANNEL'],
+    [jetStreamSubject('my-ns', 'my-ch'), 'my-ns.my-ch._knative'],
+    [
+      jetStreamConsumerName('7d5c1c4e-9a3f-4b61-8f0e-2a1b3c4d5e6f'),
+      'KN_SUB_7D5C1C4E9A3F4B618F0E2A1B3C4D5E6F',
+    ],
   ])('%s', (got, want) => {
     expect(got).toBe(want);
   });

@@ -116,3 +116,13 @@ export function kafkaChannelTopicName(namespace: string, name: string): string {
 export function jetStreamStreamName(namespace: string, name: string): string {
   return `KN_${namespace}__${name}`.toUpperCase().replace(/-/g, '_');
 }
+
+/** Subject a NatssChannel's ingress publishes to: `<ns>.<name>._knative` (eventing-natss). */
+export function jetStreamSubject(namespace: string, name: string): string {
+  return `${namespace}.${name}._knative`;
+}
+
+/** Durable consumer of one subscription: `KN_SUB_<UID>`, dashes removed, upper-case. */
+export function jetStreamConsumerName(subscriptionUid: string): string {
+  return `KN_SUB_${subscriptionUid.replace(/-/g, '').toUpperCase()}`;
+}

@@ -16,6 +16,7 @@ const docsDir = join(fixturesDir, 'knative-docs');
 const fixtures = [
   ...readdirSync(docsDir).map((f) => join(docsDir, f)),
   join(fixturesDir, 'natss-channel.yaml'),
+  join(fixturesDir, 'natsjetstream-channel.yaml'),
 ].sort();
 
 const kinds: Record<string, string> = {
@@ -26,6 +27,7 @@ const kinds: Record<string, string> = {
   'eventtypes.eventing.knative.dev': 'eventtype.eventing.knative.dev',
   'inmemorychannels.messaging.knative.dev': 'inmemorychannel.messaging.knative.dev',
   'kafkachannels.messaging.knative.dev': 'kafkachannel.messaging.knative.dev',
+  'natsjetstreamchannels.messaging.knative.dev': 'natsjetstreamchannel.messaging.knative.dev',
   'natsschannels.messaging.knative.dev': 'natsschannel.messaging.knative.dev',
   'parallels.flows.knative.dev': 'parallel.flows.knative.dev',
   'pingsources.sources.knative.dev': 'pingsource.sources.knative.dev',
@@ -102,7 +104,7 @@ function useNamespace(prefix: string) {
 describe('installCrds', () => {
   it('installs one Established CRD per deploy/300-*.yaml, each with a status subresource', async () => {
     const names = await installCrds();
-    expect(crdFiles()).toHaveLength(14);
+    expect(crdFiles()).toHaveLength(15);
     expect([...names].sort()).toEqual(Object.keys(kinds).sort());
 
     const kc = new k8s.KubeConfig();
@@ -230,8 +232,8 @@ describe('kubectl get', () => {
     expect(broker.split(/\s{2,}/).at(-1)).toBe('MTChannelBasedBroker');
   });
 
-  it('serves the short names ch, imc, sub, kc and natssc', async () => {
-    const got = await k(['get', 'ch,imc,sub,kc,natssc', '-o', 'name']);
+  it('serves the short names ch, imc, sub, kc, natssc and natsjsmc', async () => {
+    const got = await k(['get', 'ch,imc,sub,kc,natssc,natsjsmc', '-o', 'name']);
     expect(got.code).toBe(0);
     expect(types(got.stdout)).toEqual(
       [
@@ -240,6 +242,7 @@ describe('kubectl get', () => {
         'subscriptions.messaging.knative.dev',
         'kafkachannels.messaging.knative.dev',
         'natsschannels.messaging.knative.dev',
+        'natsjetstreamchannels.messaging.knative.dev',
       ]
         .map(type)
         .sort(),

@@ -47,6 +47,11 @@ export interface LocalEventingOptions {
   configMaps?: Record<string, Record<string, string>>;
   /** Extra environment for every app (e.g. LOG_LEVEL, MAX_BODY_BYTES). */
   env?: Record<string, string>;
+  /**
+   * More channel dispatchers to run in local mode beside imc-dispatcher, each registered
+   * for its Service in the system namespace (e.g. natss-channel-dispatcher).
+   */
+  channelApps?: Array<{ app: string; service: string }>;
   kubeconfig?: string;
 }
 
@@ -59,6 +64,10 @@ export interface LocalEventing {
   apps: Record<EventingApp, AppProcess>;
   /** Local event ports of the data-plane apps. */
   ports: Record<DataPlaneApp, number>;
+  /** The extra channel dispatchers, by Service name: local event port and process. */
+  channelApps: Record<string, { port: number; process: AppProcess }>;
+  /** Kills (SIGKILL by default) and restarts a channel dispatcher on the same port. */
+  restartChannelApp(service: string, signal?: NodeJS.Signals): Promise<AppProcess>;
   /** http://127.0.0.1:<broker-ingress port>/<ns>/<name>: the broker address as a test can reach it. */
   brokerUrl(namespace: string, name: string): string;
   /** The in-cluster address the controller writes into the Broker's status. */
@@ -149,8 +158,10 @@ export async function startLocalEventing(
 
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: system } });
   const started: Array<[EventingApp, AppProcess]> = [];
+  const extraStarted: AppProcess[] = [];
   const stopAll = async (): Promise<Record<EventingApp, number | null>> => {
     const codes = {} as Record<EventingApp, number | null>;
+    for (const app of extraStarted.splice(0).reverse()) await app.stop('SIGTERM', 15_000);
     // Data plane first (it may still be delivering), then the controller.
     for (const [name, app] of [...started].reverse())
       codes[name] = await app.stop('SIGTERM', 15_000);
@@ -200,7 +211,28 @@ export async function startLocalEventing(
       await start(app, { HTTP_PORT: String(ports[app]), LOCAL_MODE: 'true' });
     }
     const apps = Object.fromEntries(started) as Record<EventingApp, AppProcess>;
-    for (const [name, app] of started) {
+    const channelApps: LocalEventing['channelApps'] = {};
+    const channelMain: Record<string, string> = {};
+    const startChannelApp = async (service: string, port: number) => {
+      const proc = await startAppProcess(
+        channelMain[service] ?? '',
+        { ...env, HTTP_PORT: String(port), LOCAL_MODE: 'true' },
+        { startTimeoutMs: 30_000 },
+      );
+      extraStarted.push(proc);
+      channelApps[service] = { port, process: proc };
+      return proc;
+    };
+    for (const { app, service } of options.channelApps ?? []) {
+      const port = await freePort();
+      await registerLocalService(client, system, service, port);
+      channelMain[service] = join(repo, 'apps', app, 'dist/main.js');
+      await startChannelApp(service, port);
+    }
+    for (const [name, app] of [
+      ...started,
+      ...Object.entries(channelApps).map(([n, c]) => [n, c.process] as const),
+    ]) {
       await eventually(
         `${name} to be ready`,
         async () =>
@@ -219,6 +251,14 @@ export async function startLocalEventing(
       brokerAddress: (ns, name) =>
         `http://broker-ingress.${system}.svc.cluster.local/${ns}/${name}`,
       registerService: (ns, name, port) => registerLocalService(client, ns, name, port),
+      channelApps,
+      async restartChannelApp(service, signal = 'SIGKILL') {
+        const current = channelApps[service];
+        if (!current) throw new Error(`no channel app for Service ${service}`);
+        await current.process.stop(signal, 15_000);
+        extraStarted.splice(extraStarted.indexOf(current.process), 1);
+        return startChannelApp(service, current.port);
+      },
       async rss(app) {
         const text = await (await fetch(`http://127.0.0.1:${apps[app].port}/metrics`)).text();
         const m = /^process_resident_memory_bytes (\d+(?:\.\d+)?(?:e\+\d+)?)$/m.exec(text);

@@ -1,0 +1,77 @@
+/**
+ * The durable pull consumer of one subscription, after eventing-natss's
+ * buildPullConsumerConfig, with one deliberate difference. Knative and we both run the
+ * subscription's retries, backoff and dead-lettering in the dispatcher (Sender.dispatch),
+ * so a JetStream redelivery only happens when a dispatcher died or stalled with the
+ * message. Knative still sets MaxDeliver = retry + 1, which with the default retry 0 drops
+ * an event the first time a dispatcher is killed mid-delivery; here MaxDeliver is
+ * unlimited (-1) unless `consumerConfigTemplate.maxDeliver` asks otherwise, so nothing
+ * accepted is lost. AckWait is the delivery timeout + 500 ms as in Knative (else the
+ * template's ackWait, else 30 s); the dispatcher reports progress (`+WPI`) while retrying,
+ * so retries longer than AckWait are not redelivered meanwhile. Ordered subscriptions get
+ * MaxAckPending 1: one event at a time across every replica. Pure.
+ */
+import type { ConsumerConfig } from '@nats-io/jetstream';
+import { nanos, parseGoDuration } from '@knative-ts/nats';
+import type { ConsumerConfigTemplate } from '@knative-ts/types';
+
+/** JetStream's default AckWait. */
+export const DEFAULT_ACK_WAIT_MS = 30_000;
+const ACK_WAIT_JITTER_MS = 500;
+/** JetStream's default MaxAckPending. */
+export const DEFAULT_MAX_ACK_PENDING = 1000;
+
+const DELIVER = {
+  All: 'all',
+  Last: 'last',
+  New: 'new',
+  ByStartSequence: 'by_start_sequence',
+  ByStartTime: 'by_start_time',
+} as const;
+const REPLAY = { Instant: 'instant', Original: 'original' } as const;
+
+export interface ConsumerConfigArgs {
+  name: string;
+  template?: ConsumerConfigTemplate;
+  /** The subscription's per-attempt timeout (compiled delivery), if it has one. */
+  timeoutMs?: number;
+  ordered: boolean;
+}
+
+/** The consumer, and the AckWait the dispatcher must heartbeat within, in milliseconds. */
+export function makeConsumerConfig(args: ConsumerConfigArgs): {
+  config: Partial<ConsumerConfig> & { durable_name: string };
+  ackWaitMs: number;
+} {
+  const t = args.template ?? {};
+  let ackWaitMs = t.ackWait ? parseGoDuration(t.ackWait) : DEFAULT_ACK_WAIT_MS;
+  if (args.timeoutMs !== undefined && args.timeoutMs > 0)
+    ackWaitMs = args.timeoutMs + ACK_WAIT_JITTER_MS;
+  const config: Partial<ConsumerConfig> & { durable_name: string } = {
+    durable_name: args.name,
+    ack_policy: 'explicit' as ConsumerConfig['ack_policy'],
+    ack_wait: nanos(ackWaitMs),
+    max_deliver: t.maxDeliver && t.maxDeliver > 0 ? t.maxDeliver : -1,
+    deliver_policy: (DELIVER[t.deliverPolicy as keyof typeof DELIVER] ??
+      'all') as ConsumerConfig['deliver_policy'],
+    replay_policy: (REPLAY[t.replayPolicy as keyof typeof REPLAY] ??
+      'instant') as ConsumerConfig['replay_policy'],
+    max_ack_pending: args.ordered ? 1 : t.maxAckPending || DEFAULT_MAX_ACK_PENDING,
+  };
+  if (t.optStartSeq) config.opt_start_seq = t.optStartSeq;
+  if (t.optStartTime) config.opt_start_time = t.optStartTime;
+  if (t.filterSubject) config.filter_subject = t.filterSubject;
+  if (t.rateLimitBPS) config.rate_limit_bps = t.rateLimitBPS;
+  if (t.sampleFrequency) config.sample_freq = t.sampleFrequency;
+  return { config, ackWaitMs };
+}
+
+/** The fields of `want` that the server's consumer differs in. */
+export function consumerDrift(
+  want: Record<string, unknown>,
+  actual: Record<string, unknown>,
+): string[] {
+  return Object.entries(want)
+    .filter(([key, value]) => actual[key] !== value)
+    .map(([key]) => key);
+}

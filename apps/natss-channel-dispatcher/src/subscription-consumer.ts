@@ -1,0 +1,163 @@
+/**
+ * One subscription's durable consumer `KN_SUB_<UID>` and the loop that delivers from it.
+ * Every replica runs the same loop on the same durable pull consumer, so JetStream shares
+ * the messages out between them. A message is acked only once the event was delivered
+ * (and any reply forwarded) or dead-lettered, through the same Sender.dispatch as the
+ * in-memory channel: retries, backoff, Retry-After, timeouts, replies and dead letters
+ * behave exactly alike. A delivery that failed for good without a dead-letter sink is
+ * terminated (dropped, as Knative does). While a delivery runs the dispatcher reports
+ * progress every half AckWait, so JetStream redelivers only what a dead or stalled
+ * dispatcher held. In flight: at most `maxInFlight` per replica (1, in stream order,
+ * for an ordered subscription, whose consumer also has MaxAckPending 1).
+ */
+import {
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type ConsumerConfig,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import type { Logger } from '@knative-ts/reconciler';
+import { consumerDrift } from './consumer-config.js';
+import { Semaphore } from './semaphore.js';
+
+/** What becomes of a message once its delivery ended. */
+export type Outcome = 'ack' | 'term';
+
+export interface SubscriptionConsumerOptions {
+  stream: string;
+  config: Partial<ConsumerConfig> & { durable_name: string };
+  ackWaitMs: number;
+  ordered: boolean;
+  maxInFlight: number;
+  /** Delivers one message; resolves with what to tell JetStream. Must not throw. */
+  deliver: (msg: JsMsg) => Promise<Outcome>;
+  log: Logger;
+  /** Wait before pulling again after the pull failed (ms). */
+  retryMs?: number;
+}
+
+export class SubscriptionConsumer {
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private messages: ConsumerMessages | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly slots: Semaphore;
+
+  constructor(
+    private readonly jsm: JetStreamManager,
+    private readonly js: JetStreamClient,
+    private options: SubscriptionConsumerOptions,
+  ) {
+    this.slots = new Semaphore(options.ordered ? 1 : options.maxInFlight);
+  }
+
+  get name(): string {
+    return this.options.config.durable_name;
+  }
+
+  /** Creates the durable consumer, or updates it to the wanted config. */
+  async ensure(): Promise<'created' | 'updated' | 'unchanged'> {
+    const { stream, config } = this.options;
+    let current: Record<string, unknown> | undefined;
+    try {
+      current = (await this.jsm.consumers.info(stream, config.durable_name))
+        .config as unknown as Record<string, unknown>;
+    } catch (err) {
+      if (!(err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound))
+        throw err;
+    }
+    if (current === undefined) {
+      await this.jsm.consumers.add(stream, config);
+      return 'created';
+    }
+    const drift = consumerDrift(config as Record<string, unknown>, current);
+    if (drift.length === 0) return 'unchanged';
+    await this.jsm.consumers.update(stream, config.durable_name, config);
+    return 'updated';
+  }
+
+  /** Starts pulling (idempotent). */
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Replaces the delivery (subscriber, reply, dead-letter sink) for what comes next. */
+  setDeliver(deliver: SubscriptionConsumerOptions['deliver']): void {
+    this.options = { ...this.options, deliver };
+  }
+
+  /** Stops pulling and waits for the deliveries in flight to end (and be acked). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.messages?.close().catch(() => undefined);
+    await this.loop;
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Deletes the durable consumer from the stream (its subscription is gone). */
+  async remove(): Promise<void> {
+    await this.stop();
+    try {
+      await this.jsm.consumers.delete(this.options.stream, this.name);
+    } catch (err) {
+      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound)
+        return;
+      throw err;
+    }
+  }
+
+  private async run(): Promise<void> {
+    const { stream, log, ordered } = this.options;
+    const fields = { stream, consumer: this.name };
+    while (!this.stopped) {
+      try {
+        const consumer = await this.js.consumers.get(stream, this.name);
+        const max = ordered ? 1 : Math.min(this.options.maxInFlight, 256);
+        this.messages = await consumer.consume({ max_messages: max });
+        if (this.stopped) await this.messages.close();
+        for await (const msg of this.messages) {
+          await this.slots.acquire();
+          const work = this.handle(msg).finally(() => this.slots.release());
+          if (ordered) {
+            await work;
+            continue;
+          }
+          this.inFlight.add(work);
+          void work.finally(() => this.inFlight.delete(work));
+        }
+      } catch (err) {
+        if (this.stopped) break;
+        log.warn({ ...fields, err }, 'pulling from the consumer failed, retrying');
+      }
+      if (!this.stopped) await sleep(this.options.retryMs ?? 1000);
+    }
+  }
+
+  private async handle(msg: JsMsg): Promise<void> {
+    const every = Math.max(100, Math.floor(this.options.ackWaitMs / 2));
+    // Progress reports keep a long delivery (retries, backoff) from being redelivered meanwhile.
+    const progress = setInterval(() => msg.working(), every);
+    let outcome: Outcome;
+    try {
+      outcome = await this.options.deliver(msg);
+    } catch (err) {
+      // deliver must not throw; if it does, let JetStream redeliver rather than drop.
+      this.options.log.error(
+        { err, consumer: this.name, seq: msg.seq },
+        'delivery threw, not acked',
+      );
+      clearInterval(progress);
+      return;
+    }
+    clearInterval(progress);
+    if (outcome === 'ack') msg.ack();
+    else msg.term();
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
