@@ -6,6 +6,7 @@ import { newBrokerController } from './reconcilers/broker/controller.js';
 import { newChannelController } from './reconcilers/channel/controller.js';
 import type { ControllerDeps } from './reconcilers/deps.js';
 import { newInMemoryChannelController } from './reconcilers/inmemorychannel/controller.js';
+import { newKafkaChannelController } from './reconcilers/kafkachannel/controller.js';
 import { newParallelController } from './reconcilers/parallel/controller.js';
 import { newPingSourceController } from './reconcilers/pingsource/controller.js';
 import { newSequenceController } from './reconcilers/sequence/controller.js';
@@ -51,6 +52,7 @@ export function startControllers(
     onStartedLeading: () => {
       controllers.push(
         newInMemoryChannelController(deps),
+        newKafkaChannelController(deps),
         newChannelController(deps),
         newSubscriptionController(deps),
         newBrokerController(deps),

@@ -8,6 +8,7 @@ import {
   containerSourceDeploymentName,
   containerSourceSinkBindingName,
   jetStreamStreamName,
+  kafkaChannelConsumerGroup,
   kafkaChannelTopicName,
   parallelBranchName,
   parallelFilterSubscriptionName,
@@ -75,6 +76,7 @@ describe('resource names', () => {
     [containerSourceDeploymentName('cs'), 'cs-deployment'],
     [apiServerSourceDeploymentName('src', 'u1'), 'apiserversource-src-u1'],
     [kafkaChannelTopicName('ns', 'kc'), 'knative-messaging-kafka.ns.kc'],
+    [kafkaChannelConsumerGroup('ns', 'kc', 'u-1'), 'kafka.ns.kc.u-1'],
     [jetStreamStreamName('my-ns', 'my-ch'), 'KN_MY_NS__MY_CH'],
   ])('%s', (got, want) => {
     expect(got).toBe(want);

@@ -1,0 +1,77 @@
+/**
+ * The KafkaChannel ingress (eventing-kafka-broker receiver `IngressRequestHandlerImpl`),
+ * with imc-dispatcher's routing and refusals: 405 for non-POST (OPTIONS answered as the
+ * spec says), 400 for a bad path, 404 for an unknown channel (or one whose topic is not
+ * created yet), 413 above the body limit, 400/415 for what the binding rejects. Accepted
+ * events are written to the channel's topic: 202 only once Kafka acknowledged the write,
+ * 503 when Kafka could not store it, 429 with Retry-After when too much is waiting.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  answerNonPost,
+  eventKey,
+  readEvent,
+  writeRefusal,
+  writeText,
+  type EventRequestHandler,
+} from '@knative-ts/delivery';
+import type { Logger } from '@knative-ts/runtime';
+import type { ChannelConfig } from './channel-config.js';
+import type { ChannelTable } from './channel-table.js';
+import { WriteError } from './event-writer.js';
+import { toRecord, type EventRecord } from './kafka-binding.js';
+
+/** What the ingress needs of the writer. */
+export interface Writer {
+  write(topic: string, record: EventRecord): Promise<void>;
+}
+
+export interface IngressOptions {
+  table: ChannelTable<ChannelConfig>;
+  writer: Writer;
+  maxBodyBytes: number;
+  log: Logger;
+  /** Counts a refused or failed request (Knative's event_count with its response code). */
+  rejected(namespace: string, status: number): void;
+}
+
+/** Seconds a sender is asked to wait when the writer is full. */
+const OVERLOAD_RETRY_AFTER_S = '1';
+
+/** The request handler of the event receiver (errors it throws become a 500). */
+export function createIngressHandler(options: IngressOptions): EventRequestHandler {
+  return (req, res) => handle(options, req, res);
+}
+
+async function handle(o: IngressOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (answerNonPost(req, res, { options: true })) return;
+  const route = o.table.route(req.headers.host, req.url ?? '/');
+  if (route.kind === 'bad-path') return writeText(res, 400, `path is not /<namespace>/<name>`);
+  if (route.kind === 'unknown' || !route.channel.topicReady) {
+    const key =
+      route.kind === 'unknown' ? route.key : `${route.channel.namespace}/${route.channel.name}`;
+    return writeText(res, 404, `unknown channel ${key}`);
+  }
+  const channel = route.channel;
+  const reading = await readEvent(req, o.maxBodyBytes);
+  if (!reading.ok) {
+    o.rejected(channel.namespace, reading.status);
+    return writeRefusal(res, reading);
+  }
+  try {
+    await o.writer.write(channel.topic, toRecord(reading.event));
+  } catch (err) {
+    const overloaded = err instanceof WriteError && err.code === 'Overloaded';
+    const status = overloaded ? 429 : 503;
+    o.rejected(channel.namespace, status);
+    o.log.warn(
+      { err, channel: `${channel.namespace}/${channel.name}`, event: eventKey(reading.event) },
+      'event not stored',
+    );
+    const headers: Record<string, string> = overloaded
+      ? { 'retry-after': OVERLOAD_RETRY_AFTER_S }
+      : {};
+    return writeText(res, status, (err as Error).message, headers);
+  }
+  writeText(res, 202, '');
+}
