@@ -28,6 +28,8 @@ export interface Writer {
 
 export interface IngressOptions {
   table: ChannelTable<ChannelConfig>;
+  /** False until the first list of channels is loaded: until then nothing is known to be unknown. */
+  synced(): boolean;
   writer: Writer;
   maxBodyBytes: number;
   log: Logger;
@@ -45,6 +47,7 @@ export function createIngressHandler(options: IngressOptions): EventRequestHandl
 
 async function handle(o: IngressOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (answerNonPost(req, res, { options: true })) return;
+  if (!o.synced()) return writeText(res, 503, 'channels not loaded yet', { 'retry-after': '1' });
   const route = o.table.route(req.headers.host, req.url ?? '/');
   if (route.kind === 'bad-path') return writeText(res, 400, `path is not /<namespace>/<name>`);
   if (route.kind === 'unknown' || !route.channel.topicReady) {

@@ -77,6 +77,7 @@ const receiver = await startEventReceiver({
   port: env.HTTP_PORT,
   handler: createIngressHandler({
     table: watcher.table,
+    synced: () => watcher.ready(),
     writer,
     maxBodyBytes: env.MAX_BODY_BYTES,
     log,

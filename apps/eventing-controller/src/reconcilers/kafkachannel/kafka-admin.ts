@@ -89,6 +89,27 @@ export class KafkaJsAdmin implements KafkaAdmin {
   constructor(private readonly log: Logger) {}
 
   async ensureTopic(connection: KafkaConnection, spec: TopicSpec): Promise<'created' | 'exists'> {
+    try {
+      return await this.createTopic(connection, spec);
+    } catch (err) {
+      if (!(err instanceof KafkaAdminError) || err.reason !== 'InvalidReplicationFactor') throw err;
+      // kafkajs drops the broker's detail; say what the user can change.
+      const brokers = await this.request(
+        connection,
+        async (a) => (await a.describeCluster()).brokers.length,
+      );
+      throw new KafkaAdminError(
+        err.reason,
+        `${err.message}: replicationFactor ${spec.replicationFactor} exceeds the ${brokers} broker(s) of the cluster`,
+        { cause: err },
+      );
+    }
+  }
+
+  private async createTopic(
+    connection: KafkaConnection,
+    spec: TopicSpec,
+  ): Promise<'created' | 'exists'> {
     return this.request(connection, async (admin) => {
       const created = await admin.createTopics({
         waitForLeaders: true,

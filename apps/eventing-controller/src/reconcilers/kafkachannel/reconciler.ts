@@ -244,7 +244,7 @@ export class KafkaChannelReconciler implements KindReconciler<KafkaChannel> {
       if (state?.consuming) return { ...status, ready: 'True' };
       return {
         ...status,
-        ready: 'False',
+        ready: 'Unknown',
         message: state?.message ?? `consumer group ${groups[i]} not found`,
       };
     });
