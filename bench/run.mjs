@@ -5,7 +5,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const apps = ['imc-dispatcher', 'eventing-controller', 'broker-ingress', 'broker-filter'];
+const apps = [
+  'imc-dispatcher',
+  'eventing-controller',
+  'broker-ingress',
+  'broker-filter',
+  'kafka-channel-dispatcher',
+];
 execFileSync(
   'npx',
   [
@@ -20,6 +26,6 @@ execFileSync(
     stdio: 'inherit',
   },
 );
-for (const bench of ['imc-dispatcher.bench.mjs', 'broker.bench.mjs']) {
+for (const bench of ['imc-dispatcher.bench.mjs', 'broker.bench.mjs', 'kafka-channel.bench.mjs']) {
   execFileSync(process.execPath, [join(here, bench)], { stdio: 'inherit' });
 }

@@ -1,9 +1,18 @@
 /* global Buffer, performance */
 // Closed-loop load: `concurrency` workers POST 1 KiB binary CloudEvents back to back for
 // `durationMs` after a warm-up, through one undici keep-alive pool; latency per request.
+// `extraHeaders()` adds headers per request (e.g. a send timestamp).
 import { Pool } from 'undici';
 
-export async function load({ origin, path, concurrency, durationMs, warmupMs, bodyBytes = 1024 }) {
+export async function load({
+  origin,
+  path,
+  concurrency,
+  durationMs,
+  warmupMs,
+  bodyBytes = 1024,
+  extraHeaders = () => ({}),
+}) {
   const pool = new Pool(origin, { connections: concurrency, keepAliveTimeout: 30_000 });
   const body = Buffer.alloc(bodyBytes, 'x');
   let seq = 0;
@@ -13,6 +22,7 @@ export async function load({ origin, path, concurrency, durationMs, warmupMs, bo
     'ce-id': `bench-${seq++}`,
     'ce-source': '/bench',
     'ce-type': 'dev.knative-ts.bench',
+    ...extraHeaders(),
   });
   const latencies = [];
   let errors = 0;
@@ -35,6 +45,7 @@ export async function load({ origin, path, concurrency, durationMs, warmupMs, bo
   const pct = (p) =>
     latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
   return {
+    accepted: latencies.length,
     eventsPerSec: latencies.length / (durationMs / 1000),
     p50: pct(0.5),
     p99: pct(0.99),

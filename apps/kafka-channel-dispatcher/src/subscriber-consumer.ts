@@ -40,6 +40,8 @@ export interface SubscriberConsumerOptions {
 
 /** Partitions of one subscriber read in parallel at most. */
 const PARTITIONS_CONCURRENTLY = 16;
+/** How often resolved offsets are committed while events flow. */
+const COMMIT_INTERVAL_MS = 1_000;
 /** A delivery can outlast kafkajs's session timeout: keep the membership alive meanwhile. */
 const HEARTBEAT_MS = 3_000;
 
@@ -115,6 +117,9 @@ export class SubscriberConsumer {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({
       autoCommit: true,
+      // Resolved offsets are committed at most every COMMIT_INTERVAL_MS (and on rebalance
+      // and stop): a crash redelivers at most that much, and Kafka is not asked per event.
+      autoCommitInterval: COMMIT_INTERVAL_MS,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: PARTITIONS_CONCURRENTLY,
       eachBatch: (payload) => this.eachBatch(payload),
