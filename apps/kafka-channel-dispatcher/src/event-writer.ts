@@ -73,7 +73,7 @@ export class EventWriter {
   write(topic: string, record: EventRecord): Promise<void> {
     if (this.closed) return Promise.reject(new WriteError('Unavailable', 'dispatcher is stopping'));
     const bytes = recordBytes(record);
-    if (this.pendingBytes + bytes > this.options.maxPendingBytes && this.queue.length > 0) {
+    if (this.pendingBytes + bytes > this.options.maxPendingBytes && this.pendingBytes > 0) {
       return Promise.reject(
         new WriteError('Overloaded', `${this.pendingBytes} bytes already waiting for Kafka`),
       );
