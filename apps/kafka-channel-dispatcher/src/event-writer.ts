@@ -188,7 +188,12 @@ export class EventWriter {
       try {
         await producer.connect();
       } catch (err) {
-        await producer.disconnect().catch(() => undefined);
+        await producer.disconnect().catch((e: unknown) => {
+          this.options.log.debug(
+            { err: e },
+            'disconnecting a producer that never connected failed',
+          );
+        });
         throw err;
       }
       this.producer = producer;

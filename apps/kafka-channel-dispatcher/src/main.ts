@@ -27,7 +27,7 @@ const metrics = new ChannelMetrics({
   podName: env.POD_NAME,
   containerName: env.CONTAINER_NAME,
 });
-const admin = new SharedAdmin(kafka);
+const admin = new SharedAdmin(kafka, log);
 const writer = new EventWriter({
   newProducer: () =>
     kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }),

@@ -98,11 +98,12 @@ describe('KafkaChannel loses nothing it accepted', () => {
         const seen = new Set(r.events.map((e) => e.attributes['id']));
         return [...accepted].filter((id) => !seen.has(id));
       };
+      // On timeout the counts below say what is missing, so the wait itself may fail silently.
       await eventually(
         'every accepted event at both subscribers',
         async () => (subs.every((r) => missing(r).length === 0) ? true : undefined),
         120_000,
-      ).catch(() => undefined);
+      ).catch((err: unknown) => log(String(err)));
 
       const report = subs.map((r, i) => {
         const ids = r.events

@@ -228,6 +228,42 @@ describe('KafkaChannel', () => {
     }
   }, 120_000);
 
+  it('dispatches concurrently within a partition only for an unordered channel', async () => {
+    const ns = await sys.namespace('itest-kc-unordered');
+    const slow = { status: 202, delayMs: 300 };
+    const ordered = await recorder(ns, 'ordered', () => slow);
+    const unordered = await recorder(ns, 'unordered', () => slow);
+    await sys.client.create(kafkaChannel(ns, 'ord', { numPartitions: 1 }));
+    await sys.client.create(
+      kafkaChannel(
+        ns,
+        'unord',
+        { numPartitions: 1 },
+        { 'kafka.eventing.knative.dev/delivery.order': 'unordered' },
+      ),
+    );
+    await sys.client.create(subscription(ns, 'ordered', 'ord', 'ordered'));
+    await sys.client.create(subscription(ns, 'unordered', 'unord', 'unordered'));
+    await ready(sys.client, ...SUB, ns, 'ordered');
+    await ready(sys.client, ...SUB, ns, 'unordered');
+    for (const ch of ['ord', 'unord']) {
+      for (let i = 0; i < 10; i++) expect((await send(ns, ch, `${ch}-${i}`)).status).toBe(202);
+    }
+    for (const r of [ordered, unordered]) {
+      await eventually(
+        'all ten events',
+        async () => (r.events.length >= 10 ? true : undefined),
+        60_000,
+      );
+    }
+    // One partition: ordered holds one event at a time, unordered several.
+    expect(ordered.maxInFlight).toBe(1);
+    expect(unordered.maxInFlight).toBeGreaterThan(1);
+    expect(ordered.events.map((e) => e.attributes['id'])).toEqual(
+      Array.from({ length: 10 }, (_, i) => `ord-${i}`),
+    );
+  }, 120_000);
+
   it('answers 503 while Kafka is stopped, and delivers again once it is back', async () => {
     const ns = await sys.namespace('itest-kc-outage');
     const r = await recorder(ns, 'sub');

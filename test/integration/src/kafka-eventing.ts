@@ -87,13 +87,17 @@ export async function startKafkaEventing(env: Record<string, string> = {}): Prom
       return ns;
     },
     async stop() {
-      await system_.dispatcher.stop('SIGTERM', 20_000).catch(() => undefined);
-      await controller.stop('SIGTERM', 20_000).catch(() => undefined);
+      // Stop both even if one fails to stop in time; report after.
+      const stopped = await Promise.allSettled([
+        system_.dispatcher.stop('SIGTERM', 20_000),
+        controller.stop('SIGTERM', 20_000),
+      ]);
       for (const name of namespaces) {
         await client.delete({ apiVersion: 'v1', kind: 'Namespace', name }).catch((err: unknown) => {
           if (!isNotFound(err)) throw err;
         });
       }
+      for (const s of stopped) if (s.status === 'rejected') throw s.reason;
     },
   };
   await eventually(
@@ -112,13 +116,19 @@ export async function kafkaServer(verb: 'stop' | 'start'): Promise<void> {
   await run('bash', [join(repo, 'test/cluster/server.sh'), verb, 'kafka'], { timeout: 120_000 });
 }
 
-/** What a recorder answers: a status, and optionally a reply event (sent with 200). */
-export type Behaviour = (event: CloudEvent) => { status: number; reply?: CloudEvent };
+/** What a recorder answers: a status, optionally a reply event (sent with 200), after a delay. */
+export type Behaviour = (event: CloudEvent) => {
+  status: number;
+  reply?: CloudEvent;
+  delayMs?: number;
+};
 
 /** An in-process subscriber: records every event it is sent, answers per `behaviour`. */
 export interface Recorder {
   port: number;
   events: CloudEvent[];
+  /** The most requests it held at once. */
+  maxInFlight: number;
   close(): Promise<void>;
 }
 
@@ -126,7 +136,11 @@ export async function startRecorder(
   behaviour: Behaviour = () => ({ status: 202 }),
 ): Promise<Recorder> {
   const events: CloudEvent[] = [];
+  const stats = { inFlight: 0, maxInFlight: 0 };
   const server: Server = createServer((req, res) => {
+    stats.inFlight++;
+    stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+    res.on('finish', () => stats.inFlight--);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -143,20 +157,27 @@ export async function startRecorder(
       }
       events.push(event);
       const answer = behaviour(event);
-      if (answer.reply) {
-        const out = serializeHttpEvent(answer.reply, 'binary');
-        res.writeHead(200, out.headers);
-        res.end(Buffer.from(out.body));
-        return;
-      }
-      res.writeHead(answer.status);
-      res.end();
+      const respond = () => {
+        if (answer.reply) {
+          const out = serializeHttpEvent(answer.reply, 'binary');
+          res.writeHead(200, out.headers);
+          res.end(Buffer.from(out.body));
+          return;
+        }
+        res.writeHead(answer.status);
+        res.end();
+      };
+      if (answer.delayMs) setTimeout(respond, answer.delayMs);
+      else respond();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     port: (server.address() as AddressInfo).port,
     events,
+    get maxInFlight() {
+      return stats.maxInFlight;
+    },
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

@@ -1,4 +1,4 @@
-import type { KubeObject } from '@knative-ts/kube';
+import { isNotFound, type KubeObject } from '@knative-ts/kube';
 import { startAppProcess, type AppProcess } from '@knative-ts/runtime/testing';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,7 +56,11 @@ describe('Broker, Parallel and Channel over KafkaChannel', () => {
     await dispatcher?.stop('SIGTERM', 20_000);
     await Promise.all(recorders.map((r) => r.close()));
     for (const name of namespaces) {
-      await sys.client.delete({ apiVersion: 'v1', kind: 'Namespace', name }).catch(() => undefined);
+      await sys.client
+        .delete({ apiVersion: 'v1', kind: 'Namespace', name })
+        .catch((err: unknown) => {
+          if (!isNotFound(err)) throw err;
+        });
     }
     await sys?.stop();
   }, 120_000);

@@ -203,7 +203,9 @@ export class KafkaJsAdmin implements KafkaAdmin {
   private forget(key: string): void {
     const admin = this.admins.get(key);
     this.admins.delete(key);
-    void admin?.then((a) => a.disconnect()).catch(() => undefined);
+    void admin
+      ?.then((a) => a.disconnect())
+      .catch((err: unknown) => this.log.debug({ err }, 'closing a failed Kafka admin failed'));
   }
 
   private kafka(connection: KafkaConnection): Kafka {
