@@ -30,7 +30,7 @@ export const dispatcherSchema = {
   KAFKA_CLIENT_KEY: optional(),
   /** Longest wait for Kafka to acknowledge a write before the sender gets 503. */
   PRODUCE_TIMEOUT_MS: int({ min: 100, default: 10_000 }),
-  /** Bytes of events waiting for Kafka; above it new events get 429 with Retry-After. */
+  /** Bytes of events waiting for Kafka; above it new events get 503 with Retry-After. */
   MAX_PENDING_BYTES: int({ min: 1024, default: 32 * 1024 * 1024 }),
   /** Events in flight per partition of an unordered subscription. */
   UNORDERED_MAX_IN_FLIGHT: int({ min: 1, default: 32 }),

@@ -1,4 +1,4 @@
-import { startEventReceiver, type EventReceiver } from '@knative-ts/delivery';
+import { Admission, startEventReceiver, type EventReceiver } from '@knative-ts/delivery';
 import { createLogger } from '@knative-ts/runtime';
 import type { ChannelConfig } from './channel-config.js';
 import { ChannelTable } from './channel-table.js';
@@ -50,6 +50,7 @@ beforeAll(async () => {
       table,
       synced: () => synced,
       writer,
+      admission: new Admission({ maxEvents: 100, maxBytes: 1e6, retryAfterSeconds: 1 }),
       maxBodyBytes: 1024,
       log,
       rejected: (ns, status) => void rejected.push([ns, status]),
@@ -85,7 +86,7 @@ describe('KafkaChannel ingress', () => {
 
   it.each([
     ['Unavailable', 503, undefined],
-    ['Overloaded', 429, '1'],
+    ['Overloaded', 503, '1'],
   ] as const)('answers a %s write with %i', async (code, status, retryAfter) => {
     answer = () => Promise.reject(new WriteError(code, 'no'));
     const res = await post('/ns/ch');

@@ -2,9 +2,10 @@
  * The KafkaChannel ingress (eventing-kafka-broker receiver `IngressRequestHandlerImpl`),
  * with imc-dispatcher's routing and refusals: 405 for non-POST (OPTIONS answered as the
  * spec says), 400 for a bad path, 404 for an unknown channel (or one whose topic is not
- * created yet), 413 above the body limit, 400/415 for what the binding rejects. Accepted
- * events are written to the channel's topic: 202 only once Kafka acknowledged the write,
- * 503 when Kafka could not store it, 429 with Retry-After when too much is waiting.
+ * created yet), 413 above the body limit, 400/415 for what the binding rejects, and, as
+ * imc-dispatcher, 503 + Retry-After above the in-flight budget. Accepted events are written
+ * to the channel's topic: 202 only once Kafka acknowledged the write, 503 when Kafka could
+ * not store it (with Retry-After when the writer is full).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
@@ -12,7 +13,10 @@ import {
   eventKey,
   readEvent,
   writeRefusal,
+  writeOverloaded,
   writeText,
+  type Admission,
+  type CloudEvent,
   type EventRequestHandler,
 } from '@knative-ts/delivery';
 import type { Logger } from '@knative-ts/runtime';
@@ -31,14 +35,13 @@ export interface IngressOptions {
   /** False until the first list of channels is loaded: until then nothing is known to be unknown. */
   synced(): boolean;
   writer: Writer;
+  /** Events and bytes in flight before 503 + Retry-After (shared with imc-dispatcher). */
+  admission: Admission;
   maxBodyBytes: number;
   log: Logger;
   /** Counts a refused or failed request (Knative's event_count with its response code). */
   rejected(namespace: string, status: number): void;
 }
-
-/** Seconds a sender is asked to wait when the writer is full. */
-const OVERLOAD_RETRY_AFTER_S = '1';
 
 /** The request handler of the event receiver (errors it throws become a 500). */
 export function createIngressHandler(options: IngressOptions): EventRequestHandler {
@@ -56,25 +59,47 @@ async function handle(o: IngressOptions, req: IncomingMessage, res: ServerRespon
     return writeText(res, 404, `unknown channel ${key}`);
   }
   const channel = route.channel;
-  const reading = await readEvent(req, o.maxBodyBytes);
-  if (!reading.ok) {
-    o.rejected(channel.namespace, reading.status);
-    return writeRefusal(res, reading);
+  const ticket = o.admission.tryAdmit(declaredLength(req));
+  if (ticket === undefined) {
+    o.rejected(channel.namespace, 503);
+    return writeOverloaded(res, o.admission.limits);
   }
   try {
-    await o.writer.write(channel.topic, toRecord(reading.event));
+    const reading = await readEvent(req, o.maxBodyBytes);
+    if (!reading.ok) {
+      o.rejected(channel.namespace, reading.status);
+      return writeRefusal(res, reading);
+    }
+    await write(o, channel, reading.event, res);
+  } finally {
+    ticket.release();
+  }
+}
+
+async function write(
+  o: IngressOptions,
+  channel: ChannelConfig,
+  event: CloudEvent,
+  res: ServerResponse,
+): Promise<void> {
+  try {
+    await o.writer.write(channel.topic, toRecord(event));
   } catch (err) {
-    const overloaded = err instanceof WriteError && err.code === 'Overloaded';
-    const status = overloaded ? 429 : 503;
-    o.rejected(channel.namespace, status);
+    o.rejected(channel.namespace, 503);
     o.log.warn(
-      { err, channel: `${channel.namespace}/${channel.name}`, event: eventKey(reading.event) },
+      { err, channel: `${channel.namespace}/${channel.name}`, event: eventKey(event) },
       'event not stored',
     );
-    const headers: Record<string, string> = overloaded
-      ? { 'retry-after': OVERLOAD_RETRY_AFTER_S }
-      : {};
-    return writeText(res, status, (err as Error).message, headers);
+    if (err instanceof WriteError && err.code === 'Overloaded') {
+      return writeOverloaded(res, o.admission.limits);
+    }
+    return writeText(res, 503, (err as Error).message);
   }
   writeText(res, 202, '');
+}
+
+/** Content-Length when the sender gave one (what the budget can know before reading). */
+function declaredLength(req: IncomingMessage): number {
+  const n = Number(req.headers['content-length']);
+  return Number.isFinite(n) && n > 0 ? n : 0;
 }

@@ -1,4 +1,11 @@
-import { createTransport, Sender, startEventReceiver } from '@knative-ts/delivery';
+import {
+  Admission,
+  admissionLimits,
+  createTransport,
+  Sender,
+  senderSettings,
+  startEventReceiver,
+} from '@knative-ts/delivery';
 import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { startApp } from '@knative-ts/runtime';
 import { ChannelWatcher } from './channel-watcher.js';
@@ -35,6 +42,7 @@ const writer = new EventWriter({
   maxPendingBytes: env.MAX_PENDING_BYTES,
   log,
 });
+const settings = senderSettings(env);
 const brokerFilterHost = `broker-filter.${env.SYSTEM_NAMESPACE}.svc.${env.CLUSTER_DOMAIN}`;
 const consumers = new ConsumerSet(
   (channel, sub, current) =>
@@ -79,6 +87,7 @@ const receiver = await startEventReceiver({
     table: watcher.table,
     synced: () => watcher.ready(),
     writer,
+    admission: new Admission(admissionLimits(env)),
     maxBodyBytes: env.MAX_BODY_BYTES,
     log,
     rejected: (namespace, status) => metrics.rejected(namespace, status),

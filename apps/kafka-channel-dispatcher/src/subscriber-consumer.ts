@@ -54,6 +54,8 @@ export class SubscriberConsumer {
   private running: Promise<void> | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   private joined = false;
+  /** Ends deliveries in flight on stop: their offsets stay unresolved, so they are redelivered. */
+  private readonly abort = new AbortController();
 
   constructor(private readonly o: SubscriberConsumerOptions) {}
 
@@ -69,6 +71,7 @@ export class SubscriberConsumer {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.abort.abort();
     clearTimeout(this.restartTimer);
     await this.running;
     const consumer = this.consumer;
@@ -204,11 +207,13 @@ export class SubscriberConsumer {
         ...(sub.deadLetterSink !== undefined && { deadLetterSink: sub.deadLetterSink }),
         config: sub.config,
         namespace: this.o.namespace,
+        signal: this.abort.signal,
       })
       .catch((err: unknown): DispatchResult => {
         log.error({ err, group, event: eventKey(decoded.event) }, 'dispatch threw');
         return { ok: false, deadLettered: false };
       });
+    if (this.abort.signal.aborted) throw new Abandoned('stopping');
     if (!result.ok) {
       log.warn(
         {
