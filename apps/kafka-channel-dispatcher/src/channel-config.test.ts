@@ -1,5 +1,5 @@
 import type { KafkaChannel } from '@knative-ts/types';
-import { compileChannel } from './channel-config.js';
+import { compileChannel, keepTopicReady } from './channel-config.js';
 
 const kc = (extra: Partial<KafkaChannel> = {}): KafkaChannel => ({
   apiVersion: 'messaging.knative.dev/v1beta1',
@@ -63,5 +63,21 @@ describe('compileChannel', () => {
       'cluster.local',
     );
     expect(c.order).toBe('unordered');
+  });
+});
+
+describe('keepTopicReady', () => {
+  const ready = compileChannel(
+    kc({ metadata: { namespace: 'ns', name: 'ch', uid: 'u' } }),
+    'cluster.local',
+  );
+  const notReady = { ...ready, topicReady: false };
+  it.each([
+    ['stays served while Kafka is unreachable', ready, notReady, false, true],
+    ['not before the topic was ever ready', undefined, notReady, false, false],
+    ['not while deleting', ready, notReady, true, false],
+    ['not for a new channel of the same name', { ...ready, uid: 'old' }, notReady, false, false],
+  ])('%s', (_what, previous, next, deleting, want) => {
+    expect(keepTopicReady(previous, next, deleting).topicReady).toBe(want);
   });
 });

@@ -36,6 +36,7 @@ export interface RejectedSubscriber {
 export interface ChannelConfig {
   namespace: string;
   name: string;
+  uid: string;
   /** `<name>-kn-channel.<ns>.svc.<domain>`, lower case. */
   host: string;
   topic: string;
@@ -63,6 +64,7 @@ export function compileChannel(kc: KafkaChannel, domain: string): ChannelConfig 
   return {
     namespace,
     name,
+    uid: kc.metadata.uid ?? '',
     host: channelHostName(name, namespace, domain).toLowerCase(),
     topic: kafkaChannelTopicName(namespace, name),
     topicReady: topicReady && !kc.metadata.deletionTimestamp,
@@ -73,6 +75,22 @@ export function compileChannel(kc: KafkaChannel, domain: string): ChannelConfig 
     subscribers,
     rejected,
   };
+}
+
+/**
+ * Once a channel's topic is known to exist it stays served: the controller marks TopicReady
+ * False whenever it cannot reach Kafka (e.g. while Kafka restarts), which says nothing
+ * about the topic, and unloading would refuse events and stop every consumer meanwhile.
+ * Only deletion (or a new channel of the same name) ends it.
+ */
+export function keepTopicReady(
+  previous: ChannelConfig | undefined,
+  next: ChannelConfig,
+  deleting: boolean,
+): ChannelConfig {
+  if (next.topicReady || deleting || !previous?.topicReady || previous.uid !== next.uid)
+    return next;
+  return { ...next, topicReady: true };
 }
 
 function compileSubscriber(

@@ -7,7 +7,7 @@
 import type { KubeClient } from '@knative-ts/kube';
 import { Informer, type Logger } from '@knative-ts/reconciler';
 import { MessagingV1beta1, type KafkaChannel } from '@knative-ts/types';
-import { compileChannel, type ChannelConfig } from './channel-config.js';
+import { compileChannel, keepTopicReady, type ChannelConfig } from './channel-config.js';
 import { ChannelTable } from './channel-table.js';
 import type { ConsumerSet } from './consumer-set.js';
 
@@ -54,7 +54,9 @@ export class ChannelWatcher {
   }
 
   load(kc: KafkaChannel): void {
-    const config = compileChannel(kc, this.options.clusterDomain);
+    const compiled = compileChannel(kc, this.options.clusterDomain);
+    const previous = this.table.get(compiled.namespace, compiled.name);
+    const config = keepTopicReady(previous, compiled, Boolean(kc.metadata.deletionTimestamp));
     const key = `${config.namespace}/${config.name}`;
     this.table.set(config);
     if (config.rejected.length > 0) {

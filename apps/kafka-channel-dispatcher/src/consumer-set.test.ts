@@ -16,6 +16,7 @@ const channel = (
 ): ChannelConfig => ({
   namespace: 'ns',
   name: 'ch',
+  uid: 'uid',
   host: 'ch-kn-channel.ns.svc.cluster.local',
   topic: 'knative-messaging-kafka.ns.ch',
   topicReady: true,

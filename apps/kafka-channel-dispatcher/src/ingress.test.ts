@@ -25,6 +25,7 @@ let base: string;
 const channel = (name: string, topicReady = true): ChannelConfig => ({
   namespace: 'ns',
   name,
+  uid: `uid-${name}`,
   host: `${name}-kn-channel.ns.svc.cluster.local`,
   topic: `knative-messaging-kafka.ns.${name}`,
   topicReady,
