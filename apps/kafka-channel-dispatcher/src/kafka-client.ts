@@ -46,6 +46,8 @@ export function createKafka(connection: KafkaConnection, clientId: string, log: 
     // Reconnects are bounded by our own timeouts; kafkajs's default of 30 s hides outages.
     connectionTimeout: 3_000,
     requestTimeout: 10_000,
+    // Backoff capped at 5 s (kafkajs: 30 s), so consumers are back soon after Kafka is.
+    retry: { initialRetryTime: 200, maxRetryTime: 5_000, retries: 10 },
     logLevel: logLevel.WARN,
     logCreator:
       () =>

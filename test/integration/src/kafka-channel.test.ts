@@ -298,7 +298,7 @@ describe('KafkaChannel', () => {
     );
     // The refused event was never stored, so it is never delivered.
     expect(r.events.some((e) => e.attributes['id'] === 'during')).toBe(false);
-  }, 180_000);
+  }, 240_000);
 
   it('reports a replication factor Kafka refuses as Ready=False with an Event, and keeps running', async () => {
     const ns = await sys.namespace('itest-kc-badrf');
