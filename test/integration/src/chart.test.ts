@@ -476,7 +476,11 @@ describe('charts/eventing', () => {
       'deployment.apps/kafka-channel-dispatcher',
     );
     expect(
-      await canI(sa('kafka-channel-dispatcher'), ['watch', 'kafkachannels.messaging.knative.dev', '-A']),
+      await canI(sa('kafka-channel-dispatcher'), [
+        'watch',
+        'kafkachannels.messaging.knative.dev',
+        '-A',
+      ]),
     ).toBe(true);
     // Subscriber readiness of KafkaChannels is the controller's to write.
     expect(
