@@ -59,6 +59,7 @@ const consumers = new ConsumerSet(
         transport,
         observer: metrics.observer(channel.namespace),
         brokerFilterHost,
+        ...settings,
       }),
       log,
       maxInFlight: env.UNORDERED_MAX_IN_FLIGHT,
