@@ -11,6 +11,7 @@ const apps = [
   'broker-ingress',
   'broker-filter',
   'natss-channel-dispatcher',
+  'kafka-channel-dispatcher',
 ];
 execFileSync(
   'npx',
@@ -26,6 +27,11 @@ execFileSync(
     stdio: 'inherit',
   },
 );
-for (const bench of ['imc-dispatcher.bench.mjs', 'broker.bench.mjs', 'jetstream.bench.mjs']) {
+for (const bench of [
+  'imc-dispatcher.bench.mjs',
+  'broker.bench.mjs',
+  'jetstream.bench.mjs',
+  'kafka-channel.bench.mjs',
+]) {
   execFileSync(process.execPath, [join(here, bench)], { stdio: 'inherit' });
 }

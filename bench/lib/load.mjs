@@ -51,6 +51,7 @@ export async function load({
   const pct = (p) =>
     latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
   return {
+    accepted: latencies.length,
     eventsPerSec: latencies.length / (durationMs / 1000),
     p50: pct(0.5),
     p99: pct(0.99),

@@ -8,28 +8,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$CLUSTER_DIR/network.sh"
 source "$CLUSTER_DIR/node.sh"
 
-stop_component() {
-  local name=$1 pid waited=0
-  if ! is_running "$name"; then
-    rm -f "$(pid_file "$name")"
-    step "$name: not running"
-    return
-  fi
-  read -r pid _ <"$(pid_file "$name")"
-  kill -TERM "$pid"
-  while kill -0 "$pid" 2>/dev/null; do
-    if [ "$waited" -ge 30 ]; then
-      step "$name: did not stop within 15 s of SIGTERM; sending SIGKILL"
-      kill -KILL "$pid" 2>/dev/null || true
-      break
-    fi
-    sleep 0.5
-    waited=$((waited + 1))
-  done
-  rm -f "$(pid_file "$name")"
-  step "$name: stopped"
-}
-
 for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
   # kubelet is stopped by now, so no pod comes back; containerd still runs to remove them.
   [ "${COMPONENTS[$i]}" = containerd ] && remove_node_pods

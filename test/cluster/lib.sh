@@ -119,6 +119,29 @@ wait_until() {
   done
 }
 
+# stop_component NAME: SIGTERM the server we started (SIGKILL after 15 s); skips one not running.
+stop_component() {
+  local name=$1 pid waited=0
+  if ! is_running "$name"; then
+    rm -f "$(pid_file "$name")"
+    step "$name: not running"
+    return
+  fi
+  read -r pid _ <"$(pid_file "$name")"
+  kill -TERM "$pid"
+  while kill -0 "$pid" 2>/dev/null; do
+    if [ "$waited" -ge 30 ]; then
+      step "$name: did not stop within 15 s of SIGTERM; sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      break
+    fi
+    sleep 0.5
+    waited=$((waited + 1))
+  done
+  rm -f "$(pid_file "$name")"
+  step "$name: stopped"
+}
+
 # port_open PORT [HOST]
 port_open() { (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null; }
 

@@ -11,6 +11,7 @@ import { newContainerSourceController } from './reconcilers/containersource/cont
 import { newInMemoryChannelController } from './reconcilers/inmemorychannel/controller.js';
 import type { StreamStore } from './reconcilers/natsschannel/jetstream-streams.js';
 import { newJetStreamChannelControllers } from './reconcilers/natsschannel/controller.js';
+import { newKafkaChannelController } from './reconcilers/kafkachannel/controller.js';
 import { newParallelController } from './reconcilers/parallel/controller.js';
 import { newPingSourceController } from './reconcilers/pingsource/controller.js';
 import { newSinkBindingController } from './reconcilers/sinkbinding/controller.js';
@@ -65,6 +66,7 @@ export function startControllers(
     onStartedLeading: () => {
       controllers.push(
         newInMemoryChannelController(deps),
+        newKafkaChannelController(deps),
         newChannelController(deps),
         newSubscriptionController(deps),
         newBrokerController(deps),

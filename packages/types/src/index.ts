@@ -11,6 +11,7 @@ export * from './iso-duration.js';
 export * from './names.js';
 export * from './cron.js';
 export type * from './config-parse.js';
+export * from './kafka-connection.js';
 export * from './broker.js';
 export * from './trigger.js';
 export * from './event-type.js';

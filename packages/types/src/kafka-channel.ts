@@ -13,11 +13,18 @@ export interface KafkaChannelSpec extends ChannelableSpec {
 /** messaging.knative.dev/v1beta1 KafkaChannel (eventing-kafka-broker). */
 export type KafkaChannel = KnativeObject<KafkaChannelSpec, ChannelableStatus>;
 
-/** KafkaChannel conditions (eventing-kafka-broker reconciler/channel). */
-export const KafkaChannelConditions = livingConditionSet([
-  'Subscribers',
-  'TopicReady',
-  'ConfigMapUpdated',
-  'ConfigParsed',
-  'ProbeSucceeded',
-]);
+/**
+ * KafkaChannel conditions (eventing-kafka-broker reconciler/channel v2); `Addressable` is
+ * set as Knative sets it there, outside the set, so it carries Info severity.
+ */
+export const KafkaChannelConditions = livingConditionSet(
+  ['Subscribers', 'TopicReady', 'ConfigMapUpdated', 'ConfigParsed', 'ProbeSucceeded'],
+  ['Addressable'],
+);
+
+/**
+ * Subscription (or channel) annotation choosing how a consumer group dispatches:
+ * `ordered` (default; one event in flight per partition) or `unordered`.
+ */
+export const KafkaDeliveryOrderAnnotation = 'kafka.eventing.knative.dev/delivery.order';
+export type KafkaDeliveryOrder = 'ordered' | 'unordered';

@@ -16,7 +16,7 @@ import { SubscriptionConditions } from './subscription.js';
 import { TriggerConditions } from './trigger.js';
 
 // The exact condition types of the reference (knative-features.md §1), per kind.
-const table: [string, ConditionSet<string>, string[]][] = [
+const table: [string, ConditionSet<string, string>, string[]][] = [
   [
     'Broker',
     BrokerConditions,

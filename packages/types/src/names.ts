@@ -112,6 +112,11 @@ export function kafkaChannelTopicName(namespace: string, name: string): string {
   return `knative-messaging-kafka.${namespace}.${name}`;
 }
 
+/** Consumer group of one KafkaChannel subscriber: `kafka.<ns>.<channel>.<subscriber uid>`. */
+export function kafkaChannelConsumerGroup(namespace: string, channel: string, uid: string): string {
+  return `kafka.${namespace}.${channel}.${uid}`;
+}
+
 /** JetStream stream of a NatssChannel: `KN_<NS>__<NAME>`, upper-case, `-` → `_`. */
 export function jetStreamStreamName(namespace: string, name: string): string {
   return `KN_${namespace}__${name}`.toUpperCase().replace(/-/g, '_');

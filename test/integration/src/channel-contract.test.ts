@@ -12,6 +12,8 @@ const jetStream = {
 } as const;
 const kinds: ContractKind[] = [
   { kind: 'InMemoryChannel', accepts: 'after-delivery', ordered: 'always' },
+  // One partition: ordered delivery is per partition, and the suite's events have no key.
+  { kind: 'KafkaChannel', accepts: 'when-stored', ordered: 'always', spec: { numPartitions: 1 } },
   { kind: 'NatssChannel', ...jetStream },
   { kind: 'NatsJetStreamChannel', app: 'natss-channel-dispatcher', ...jetStream },
 ];

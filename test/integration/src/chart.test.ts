@@ -509,12 +509,20 @@ describe('charts/eventing', () => {
     );
     expect(
       await canI(sa('kafka-channel-dispatcher'), [
+        'watch',
+        'kafkachannels.messaging.knative.dev',
+        '-A',
+      ]),
+    ).toBe(true);
+    // Subscriber readiness of KafkaChannels is the controller's to write.
+    expect(
+      await canI(sa('kafka-channel-dispatcher'), [
         'update',
         'kafkachannels.messaging.knative.dev',
         '--subresource=status',
         '-A',
       ]),
-    ).toBe(true);
+    ).toBe(false);
   }, 180_000);
 
   it('helm uninstall removes the namespaced and cluster objects and keeps the CRDs', async () => {

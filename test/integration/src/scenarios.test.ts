@@ -145,12 +145,25 @@ describe('Knative scenarios in local mode', () => {
         'channel-template-spec': 'apiVersion: messaging.knative.dev/v1\nkind: InMemoryChannel\n',
       },
     } as KubeObject);
+    // Where KafkaChannels find Kafka (eventing-kafka-broker's kafka-channel-config).
+    await client.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { namespace: system, name: 'kafka-channel-config' },
+      data: { 'bootstrap.servers': cluster.kafkaBrokers.join(',') },
+    } as KubeObject);
     const env = { KUBECONFIG: cluster.kubeconfig, SYSTEM_NAMESPACE: system, LOG_LEVEL: 'info' };
     const local = { ...env, LOCAL_MODE: 'true' };
     const port = (name: string) => String(ports[name]);
     apps.push(await startAppProcess(main('eventing-controller'), env, { startTimeoutMs: 20_000 }));
     for (const kind of channelKinds) {
-      apps.push(await startAppProcess(main(kind.app), { ...local, HTTP_PORT: port(kind.service) }));
+      apps.push(
+        await startAppProcess(main(kind.app), {
+          ...local,
+          KAFKA_BROKERS: cluster.kafkaBrokers.join(','),
+          HTTP_PORT: port(kind.service),
+        }),
+      );
     }
     apps.push(
       await startAppProcess(main('broker-ingress'), {

@@ -1,0 +1,253 @@
+/* global console, fetch, process, setTimeout */
+// Benchmark: KafkaChannel end to end, from the sender's POST to the subscriber, through
+// kafka-channel-dispatcher (its built dist/main.js as its own process) and the real Kafka
+// of the local control plane (npm run cluster:up), at fan-out 1 and 4 with 1 KiB events
+// and an idempotent producer with acks=all; next to the raw Node relay measured in the
+// same run on the same machine.
+//
+// The bench plays the controller's part itself (no controller needed): it creates each
+// topic, writes the KafkaChannel with spec.subscribers and marks its TopicReady. The
+// sustained rate is accepted events / time until the last subscriber got the last one;
+// latency is per event, from just before the POST to its arrival at a subscriber.
+import { execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { createKubeClient, isNotFound, loadKubeConfig } from '@knative-ts/kube';
+import { Kafka, logLevel } from 'kafkajs';
+import { load } from './lib/load.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, '..');
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5000);
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const PARTITIONS = Number(process.env.BENCH_KAFKA_PARTITIONS ?? 8);
+const FANOUTS = [1, 4];
+const KC = 'messaging.knative.dev/v1beta1';
+
+const children = [];
+function spawnJson(args, env = {}) {
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  return { child, lines: createInterface({ input: child.stdout }) };
+}
+
+function firstJson(lines, match) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('child did not report in 30 s')), 30_000);
+    lines.on('line', (line) => {
+      let entry;
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        return; // not a JSON line (e.g. a Node warning)
+      }
+      if (match(entry)) {
+        clearTimeout(timer);
+        resolve(entry);
+      }
+    });
+  });
+}
+
+async function freePort() {
+  const srv = createServer();
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address();
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+async function until(what, check, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+
+async function rssMiB(adminPort) {
+  const text = await (await fetch(`http://127.0.0.1:${adminPort}/metrics`)).text();
+  const m = /^process_resident_memory_bytes (\S+)$/m.exec(text);
+  return m ? Number(m[1]) / 1024 / 1024 : NaN;
+}
+
+async function main() {
+  const kubeconfig = process.env.KUBECONFIG ?? join(repo, '.local/kubeconfig');
+  const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
+  if (brokers.length === 0)
+    throw new Error('KAFKA_BROKERS is not set: source .local/env after npm run cluster:up');
+  const client = createKubeClient(
+    loadKubeConfig({ env: { ...process.env, KUBECONFIG: kubeconfig } }),
+  );
+  execFileSync(
+    'kubectl',
+    [
+      'apply',
+      '--server-side',
+      '--force-conflicts',
+      '-f',
+      join(repo, 'deploy/300-kafka-channel.yaml'),
+    ],
+    {
+      env: { ...process.env, KUBECONFIG: kubeconfig },
+      stdio: 'ignore',
+    },
+  );
+  const kafka = new Kafka({ clientId: 'bench', brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const ns = `bench-kc-${Date.now().toString(36)}`;
+  const topics = FANOUTS.map((n) => `knative-messaging-kafka.${ns}.fan${n}`);
+  await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  try {
+    const sinks = spawnJson([
+      join(here, 'lib/timed-sinks-stats.mjs'),
+      String(Math.max(...FANOUTS)),
+    ]);
+    const { ports } = await firstJson(sinks.lines, (e) => Array.isArray(e.ports));
+    const stats = async (reset = false) => {
+      const res = await fetch(`http://127.0.0.1:${ports[0]}/stats`, {
+        method: reset ? 'DELETE' : 'GET',
+      });
+      return reset ? undefined : res.json();
+    };
+    const relay = spawnJson([join(here, 'lib/relay.mjs'), JSON.stringify(ports)]);
+    const { port: relayPort } = await firstJson(relay.lines, (e) => typeof e.port === 'number');
+
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: topics.map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })),
+    });
+    for (const n of FANOUTS) {
+      const created = await client.create({
+        apiVersion: KC,
+        kind: 'KafkaChannel',
+        metadata: { namespace: ns, name: `fan${n}` },
+        spec: {
+          numPartitions: PARTITIONS,
+          replicationFactor: 1,
+          subscribers: ports.slice(0, n).map((p, i) => ({
+            uid: `bench-${n}-${i}`,
+            generation: 1,
+            subscriberUri: `http://127.0.0.1:${p}/`,
+          })),
+        },
+      });
+      await client.updateStatus({
+        ...created,
+        status: {
+          conditions: [
+            {
+              type: 'TopicReady',
+              status: 'True',
+              lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+            },
+          ],
+        },
+      });
+    }
+    const httpPort = await freePort();
+    const dispatcher = spawnJson([join(repo, 'apps/kafka-channel-dispatcher/dist/main.js')], {
+      KUBECONFIG: kubeconfig,
+      KAFKA_BROKERS: brokers.join(','),
+      HTTP_PORT: String(httpPort),
+      ADMIN_PORT: '0',
+      LOG_LEVEL: 'info',
+    });
+    const { port: adminPort } = await firstJson(
+      dispatcher.lines,
+      (e) => e.msg === 'admin server listening',
+    );
+    dispatcher.lines.on('line', () => {}); // keep draining its log
+    const origin = `http://127.0.0.1:${httpPort}`;
+    const groups = FANOUTS.flatMap((n) =>
+      ports.slice(0, n).map((_, i) => `kafka.${ns}.fan${n}.bench-${n}-${i}`),
+    );
+    await until('every consumer group to consume', async () => {
+      const { groups: described } = await admin.describeGroups(groups);
+      return described.every((g) => g.state === 'Stable' && g.members.length > 0);
+    });
+
+    const rows = [];
+    for (const n of FANOUTS) {
+      const path = `/${ns}/fan${n}`;
+      const common = { concurrency: CONCURRENCY, durationMs: DURATION_MS, warmupMs: WARMUP_MS };
+      const relayResult = await load({
+        origin: `http://127.0.0.1:${relayPort}`,
+        path: `/${n}`,
+        ...common,
+      });
+      // Warm the path (producer batches, consumer fetches), let it drain, then measure.
+      await load({ origin, path, concurrency: CONCURRENCY, durationMs: WARMUP_MS, warmupMs: 0 });
+      await new Promise((r) => setTimeout(r, 2000));
+      await stats(true);
+      const started = Date.now();
+      const kc = await load({
+        origin,
+        path,
+        concurrency: CONCURRENCY,
+        durationMs: DURATION_MS,
+        warmupMs: 0,
+        extraHeaders: () => ({ 'ce-benchsent': String(Date.now()) }),
+      });
+      let s;
+      await until(
+        `fan-out ${n}: every accepted event at every subscriber`,
+        async () => {
+          s = await stats();
+          return s.counts.slice(0, n).every((c) => c >= kc.accepted);
+        },
+        120_000,
+      );
+      const seconds = (s.lastAt - started) / 1000;
+      rows.push({
+        n,
+        relay: relayResult,
+        kc,
+        rate: kc.accepted / seconds,
+        p50: s.p50,
+        p99: s.p99,
+        rss: await rssMiB(adminPort),
+      });
+    }
+    dispatcher.child.kill('SIGTERM');
+
+    console.log(
+      `kafka-channel-dispatcher benchmark: 1 KiB binary events, ${CONCURRENCY} concurrent senders, ${DURATION_MS} ms per run, ` +
+        `${PARTITIONS} partitions, ordered, idempotent producer acks=all, single-node Kafka, loopback`,
+    );
+    console.log('fan-out  target          events/s   p50 ms   p99 ms  errors  rss MiB');
+    for (const { n, relay: r, kc, rate, p50, p99, rss } of rows) {
+      console.log(
+        `${String(n).padStart(7)}  node relay      ${fmt(r.eventsPerSec).padStart(8)}  ${fmt(r.p50, 2).padStart(7)}  ${fmt(r.p99, 2).padStart(7)}  ${String(r.errors).padStart(6)}`,
+      );
+      console.log(
+        `${String(n).padStart(7)}  KafkaChannel    ${fmt(rate).padStart(8)}  ${fmt(p50, 2).padStart(7)}  ${fmt(p99, 2).padStart(7)}  ${String(kc.errors).padStart(6)}  ${fmt(rss).padStart(7)}`,
+      );
+      console.log(
+        `${String(n).padStart(7)}  ratio kafka/relay: throughput ${fmt(rate / r.eventsPerSec, 2)}x, p50 ${fmt(p50 / r.p50, 2)}x, p99 ${fmt(p99 / r.p99, 2)}x ` +
+          `(ingress alone: ${fmt(kc.eventsPerSec)} ev/s, p50 ${fmt(kc.p50, 2)} ms until the 202)`,
+      );
+    }
+  } finally {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+    await client.delete({ apiVersion: 'v1', kind: 'Namespace', name: ns }).catch((err) => {
+      if (!isNotFound(err)) throw err;
+    });
+    await admin
+      .deleteTopics({ topics })
+      .catch((err) => console.error(`could not delete the bench topics: ${err.message}`));
+    await admin.disconnect();
+  }
+}
+
+await main();
