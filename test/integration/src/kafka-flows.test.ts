@@ -4,13 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eventRequest, ready, startRecorder, type Recorder } from './kafka-eventing.js';
 import { eventually, localCluster, uniqueName } from './local-cluster.js';
-import {
-  freePort,
-  post,
-  registerLocalService,
-  startLocalEventing,
-  type LocalEventing,
-} from './local-eventing.js';
+import { freePort, post, startLocalEventing, type LocalEventing } from './local-eventing.js';
 
 // KafkaChannel chosen only by configuration: a Broker whose config-br-default-channel
 // names KafkaChannel, a Parallel and a Channel whose channelTemplate does. The whole
