@@ -147,7 +147,7 @@ describe('channels and subscriptions on the real control plane', () => {
       name: 'my-channel',
       namespace: ns,
     });
-    // No KafkaChannel controller yet: the backing KafkaChannel exists, unreconciled.
+    // This system namespace has no kafka-channel-config: the backing KafkaChannel says so.
     const kafka = await eventually('the backing KafkaChannel', async () =>
       get(ref('KafkaChannel', 'my-kafka-backed-channel', ns, 'messaging.knative.dev/v1beta1')),
     );
@@ -163,7 +163,7 @@ describe('channels and subscriptions on the real control plane', () => {
         return c.status?.conditions?.find((x) => x.type === 'BackingChannelReady');
       },
     );
-    expect(waiting).toMatchObject({ status: 'Unknown', reason: 'BackingChannelNotConfigured' });
+    expect(waiting).toMatchObject({ status: 'False', reason: 'KafkaConfigMapNotFound' });
   });
 
   it.each([

@@ -284,7 +284,9 @@ describe('sources on the real control plane', () => {
         });
       }
       expect(got.map((e) => (e.data['data'] as { v: string }).v)).toEqual(['1', '2', '2']);
-      expect(cmEvents.requests[0]?.headers['ce-source']).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      // Knative's source: the API server URL the adapter talks to (loopback, or the
+      // address pods reach it at once the node is up).
+      expect(cmEvents.requests[0]?.headers['ce-source']).toMatch(/^https:\/\/[0-9.]+:\d+$/);
     });
 
     it('does not replay existing objects as adds when the adapter restarts', async () => {
@@ -538,8 +540,7 @@ describe('sources on the real control plane', () => {
       uid: source?.metadata.uid,
     });
     await condition(csRef, 'SinkBindingReady', 'True');
-    // Without a kubelet the Deployment never becomes available: not Ready, and says why.
-    expect(conditionOf(await get(csRef), 'ReceiveAdapterReady')?.status).not.toBe('True');
+    // Its pods running (ReceiveAdapterReady) is shown on the real node: sources-node.e2e.
     expect((await get(csRef))?.status).toMatchObject({
       sinkUri: `http://event-display.${ns}.svc.cluster.local`,
     });
