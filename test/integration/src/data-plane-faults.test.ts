@@ -130,6 +130,8 @@ describe('data plane under faults (real apps, real control plane)', () => {
         DELIVERY_MAX_RETRY_DELAY_MS: '60000',
         MAX_IN_FLIGHT_EVENTS: '100',
         OVERLOAD_RETRY_AFTER_SECONDS: '1',
+        // Stop well inside the harness's 15 s wait, even with a delivery still draining.
+        SHUTDOWN_TIMEOUT_MS: '5000',
       },
     });
     await sys.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });

@@ -296,8 +296,9 @@ describe('KafkaChannel', () => {
       async () => r.events.find((e) => e.attributes['id'] === 'after'),
       60_000,
     );
-    // The refused event was never stored, so it is never delivered.
-    expect(r.events.some((e) => e.attributes['id'] === 'during')).toBe(false);
+    // Nothing more is promised for the refused event: the producer may still have written
+    // it once Kafka came back (a 503 is never a lie about a 202, but a 503'd event can
+    // arrive; its sender's retry is then a duplicate, which at-least-once allows).
   }, 240_000);
 
   it('reports a replication factor Kafka refuses as Ready=False with an Event, and keeps running', async () => {
