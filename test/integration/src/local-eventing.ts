@@ -161,12 +161,26 @@ export async function startLocalEventing(
   const extraStarted: AppProcess[] = [];
   const stopAll = async (): Promise<Record<EventingApp, number | null>> => {
     const codes = {} as Record<EventingApp, number | null>;
-    for (const app of extraStarted.splice(0).reverse()) await app.stop('SIGTERM', 15_000);
+    const failures: unknown[] = [];
+    // An app that does not stop is SIGKILLed, and the others are still stopped: a process
+    // left behind would go on reconciling (and routing) the next suites' objects.
+    const stop = async (app: AppProcess): Promise<number | null> => {
+      try {
+        return await app.stop('SIGTERM', 15_000);
+      } catch (err) {
+        failures.push(err);
+        await app.stop('SIGKILL', 5_000).catch((killErr: unknown) => failures.push(killErr));
+        return null;
+      }
+    };
+    for (const app of extraStarted.splice(0).reverse()) await stop(app);
     // Data plane first (it may still be delivering), then the controller.
-    for (const [name, app] of [...started].reverse())
-      codes[name] = await app.stop('SIGTERM', 15_000);
+    for (const [name, app] of [...started].reverse()) codes[name] = await stop(app);
     started.length = 0;
     await deleteNamespace(client, system);
+    if (failures.length > 0) {
+      throw new AggregateError(failures, `${failures.length} app(s) did not stop on SIGTERM`);
+    }
     return codes;
   };
   try {
