@@ -457,8 +457,9 @@ describe('the chart on the real node', () => {
       'helm uninstall',
     );
     installed = false;
-    const left = ok(
-      await run('kubectl', [
+    // Pods end their graceful shutdown after helm has deleted their Deployments: poll.
+    const leftOver = () =>
+      run('kubectl', [
         'get',
         'all,configmaps,serviceaccounts,roles,rolebindings,leases,endpointslices',
         '-n',
@@ -467,10 +468,14 @@ describe('the chart on the real node', () => {
         'name',
         '-l',
         'app.kubernetes.io/part-of=knative-ts',
-      ]),
-      'kubectl get',
-    ).stdout;
-    expect(left.trim()).toBe('');
+      ]).then((r) => ok(r, 'kubectl get').stdout.trim());
+    const left = await eventually(
+      'nothing of the release left in its namespace',
+      async () => ((await leftOver()) === '' ? '' : undefined),
+      90_000,
+      1_000,
+    ).catch(async () => leftOver());
+    expect(left).toBe('');
     const clusterScoped = ok(
       await run('kubectl', ['get', 'clusterroles,clusterrolebindings', '-o', 'name']),
       'kubectl get clusterroles',
