@@ -13,7 +13,7 @@ import type { KubeClient } from '@knative-ts/kube';
 import { Informer, type Logger } from '@knative-ts/reconciler';
 import type { InMemoryChannel } from '@knative-ts/types';
 import { compileChannel } from './channel-config.js';
-import { ChannelTable } from './channel-table.js';
+import { ChannelTable } from '@knative-ts/delivery';
 import type { ChannelEntry } from './fanout.js';
 import { StatusWriter } from './status-writer.js';
 

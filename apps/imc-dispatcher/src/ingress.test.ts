@@ -9,7 +9,7 @@ import {
 import { startEventServer, type EventServer, type Script } from '@knative-ts/delivery/testing';
 import { request } from 'node:http';
 import { createLogger } from '@knative-ts/runtime';
-import { ChannelTable } from './channel-table.js';
+import { ChannelTable } from '@knative-ts/delivery';
 import type { CompiledSubscriber } from './channel-config.js';
 import type { ChannelEntry } from './fanout.js';
 import { InFlight } from './in-flight.js';

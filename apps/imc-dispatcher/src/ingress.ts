@@ -22,10 +22,10 @@ import {
 } from '@knative-ts/delivery';
 import type { EventTypeObserver } from '@knative-ts/eventtype-registry';
 import type { Logger } from '@knative-ts/runtime';
-import type { ChannelTable } from './channel-table.js';
+import type { ChannelTable } from '@knative-ts/delivery';
 import { fanOut, type ChannelEntry, type FanoutResult } from './fanout.js';
 import type { InFlight } from './in-flight.js';
-import type { ChannelMetrics } from './metrics.js';
+import type { ChannelMetrics } from '@knative-ts/delivery';
 
 const InMemoryChannelApiVersion = 'messaging.knative.dev/v1';
 

@@ -15,7 +15,7 @@ import { ChannelWatcher } from './channel-watcher.js';
 import { dispatcherSchema } from './config.js';
 import { InFlight } from './in-flight.js';
 import { createIngressHandler } from './ingress.js';
-import { ChannelMetrics } from './metrics.js';
+import { ChannelMetrics } from '@knative-ts/delivery';
 
 // Config, logs, metrics, /healthz, /readyz and graceful shutdown come from startApp.
 const app = await startApp({ name: 'imc-dispatcher', schema: dispatcherSchema });
@@ -31,6 +31,8 @@ const metrics = new ChannelMetrics({
   registry: app.registry,
   podName: env.POD_NAME,
   containerName: env.CONTAINER_NAME,
+  // Knative's name for this dispatcher's metrics, as its dashboards query them.
+  metricPrefix: 'inmemorychannel_dispatcher_',
 });
 const failureLog = logDeliveryFailures(log);
 const watcher = new ChannelWatcher({

@@ -1,6 +1,6 @@
 import { Registry } from 'prom-client';
 import type { DeliveryOutcome } from '@knative-ts/delivery';
-import { ChannelMetrics, DISPATCH_BUCKETS_MS } from './metrics.js';
+import { ChannelMetrics, DISPATCH_BUCKETS_MS } from '@knative-ts/delivery';
 
 const outcome = (extra: Partial<DeliveryOutcome>): DeliveryOutcome => ({
   eventId: '1',
@@ -23,6 +23,7 @@ describe('ChannelMetrics', () => {
       podName: 'imc-dispatcher-abc',
       containerName: 'dispatcher',
       uniqueName: 'imc-dispatcher-abc-u1',
+      metricPrefix: 'inmemorychannel_dispatcher_',
     });
     return { registry, metrics };
   };

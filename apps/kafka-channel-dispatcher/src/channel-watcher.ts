@@ -8,7 +8,7 @@ import type { KubeClient } from '@knative-ts/kube';
 import { Informer, type Logger } from '@knative-ts/reconciler';
 import { MessagingV1beta1, type KafkaChannel } from '@knative-ts/types';
 import { compileChannel, keepTopicReady, type ChannelConfig } from './channel-config.js';
-import { ChannelTable } from './channel-table.js';
+import { ChannelTable } from '@knative-ts/delivery';
 import type { ConsumerSet } from './consumer-set.js';
 
 export interface ChannelWatcherOptions {

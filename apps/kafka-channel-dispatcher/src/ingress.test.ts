@@ -1,7 +1,7 @@
 import { Admission, startEventReceiver, type EventReceiver } from '@knative-ts/delivery';
 import { createLogger } from '@knative-ts/runtime';
 import type { ChannelConfig } from './channel-config.js';
-import { ChannelTable } from './channel-table.js';
+import { ChannelTable } from '@knative-ts/delivery';
 import { WriteError } from './event-writer.js';
 import { createIngressHandler, type Writer } from './ingress.js';
 import type { EventRecord } from './kafka-binding.js';

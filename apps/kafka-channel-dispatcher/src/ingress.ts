@@ -21,7 +21,7 @@ import {
 } from '@knative-ts/delivery';
 import type { Logger } from '@knative-ts/runtime';
 import type { ChannelConfig } from './channel-config.js';
-import type { ChannelTable } from './channel-table.js';
+import type { ChannelTable } from '@knative-ts/delivery';
 import { WriteError } from './event-writer.js';
 import { toRecord, type EventRecord } from './kafka-binding.js';
 

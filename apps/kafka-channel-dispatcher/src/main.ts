@@ -14,7 +14,7 @@ import { ConsumerSet } from './consumer-set.js';
 import { EventWriter } from './event-writer.js';
 import { createIngressHandler } from './ingress.js';
 import { connectionFromEnv, createKafka } from './kafka-client.js';
-import { ChannelMetrics } from './metrics.js';
+import { ChannelMetrics } from '@knative-ts/delivery';
 import { SharedAdmin } from './shared-admin.js';
 import { SubscriberConsumer } from './subscriber-consumer.js';
 

@@ -31,6 +31,11 @@ export interface ChannelMetricsOptions {
   containerName: string;
   /** Injected for tests; Knative appends a UUID so replicas never collide. */
   uniqueName?: string;
+  /**
+   * Knative's Prometheus names put the component first (its OpenCensus exporter did:
+   * `inmemorychannel_dispatcher_event_count`, what its dashboards query); default none.
+   */
+  metricPrefix?: string;
 }
 
 /** The two channel metrics, registered on the app's registry. */
@@ -44,13 +49,13 @@ export class ChannelMetrics {
     this.uniqueName = options.uniqueName ?? childName(options.podName, randomUUID());
     this.containerName = options.containerName;
     this.count = new Counter({
-      name: 'event_count',
+      name: `${options.metricPrefix ?? ''}event_count`,
       help: 'Number of events dispatched by the channel',
       labelNames: LABELS,
       registers: [options.registry],
     });
     this.latency = new Histogram({
-      name: 'event_dispatch_latencies',
+      name: `${options.metricPrefix ?? ''}event_dispatch_latencies`,
       help: 'The time spent by the channel dispatching an event',
       labelNames: LABELS,
       buckets: DISPATCH_BUCKETS_MS,
