@@ -106,7 +106,9 @@ wait_until() {
   local name=$1 timeout=$2 waited=0
   shift 2
   until "$@" >/dev/null 2>&1; do
-    if ! is_running "$name"; then
+    # Checked twice: while a launcher (setsid, nohup, nsenter) execs into the server, its
+    # /proc entry can be read mid-exec and match neither marker for a moment.
+    if ! is_running "$name" && ! { sleep 1 && is_running "$name"; }; then
       tail -n 20 "$(log_file "$name")" >&2
       fail "$name exited during start-up (log: $(log_file "$name"))." "read the log above; 'npm run cluster:down' then 'npm run cluster:up' retries."
     fi
