@@ -6,7 +6,7 @@
  * every Knative channel does) or the message is not a CloudEvent.
  */
 import type { JsMsg } from '@nats-io/jetstream';
-import { eventKey, type Sender } from '@knative-ts/delivery';
+import { DeliveryErrorCode, eventKey, type Sender } from '@knative-ts/delivery';
 import type { Logger } from '@knative-ts/reconciler';
 import type { CompiledSubscriber } from './channel-config.js';
 import { fromMessage } from './event-message.js';
@@ -22,9 +22,11 @@ export interface DeliverArgs {
 }
 
 /** The deliver function of a SubscriptionConsumer for `sub`. */
-export function deliverTo(args: DeliverArgs): (msg: JsMsg) => Promise<Outcome> {
+export function deliverTo(
+  args: DeliverArgs,
+): (msg: JsMsg, signal: AbortSignal) => Promise<Outcome> {
   const { sender, sub, namespace, log } = args;
-  return async (msg) => {
+  return async (msg, signal) => {
     let event;
     try {
       event = fromMessage(msg.headers ?? [], msg.data);
@@ -42,8 +44,11 @@ export function deliverTo(args: DeliverArgs): (msg: JsMsg) => Promise<Outcome> {
         ...(sub.deadLetterSink !== undefined && { deadLetterSink: sub.deadLetterSink }),
         config: sub.config,
         namespace,
+        signal,
       });
       if (result.ok) return 'ack';
+      // Stopped mid-delivery: left for redelivery, not dropped.
+      if (result.error?.code === DeliveryErrorCode.Aborted) return 'abandon';
       log.warn(
         {
           channel: args.channel,

@@ -29,7 +29,7 @@ import {
   writeSubscriberStatus,
   type ConsumerStates,
 } from './subscriber-status.js';
-import { SubscriptionConsumer } from './subscription-consumer.js';
+import { STOP_GRACE_MS, SubscriptionConsumer } from './subscription-consumer.js';
 
 export interface JetStreamChannelsOptions {
   client: KubeClient;
@@ -107,7 +107,9 @@ export class JetStreamChannels {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     for (const informer of this.informers) await informer.stop();
-    await Promise.allSettled([...this.chains.values()]);
+    // A sync may wait on NATS or the API server (a channel being deleted): give it the
+    // consumers' grace, not forever; what it did not finish, the next start redoes.
+    await settleWithin([...this.chains.values()], STOP_GRACE_MS);
     await Promise.allSettled([...this.running.values()].map((r) => r.consumer.stop()));
     this.running.clear();
   }
@@ -255,4 +257,12 @@ export class JetStreamChannels {
     }
     return sender;
   }
+}
+
+/** Waits for `work` to settle, at most `ms`. */
+async function settleWithin(work: Promise<unknown>[], ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const elapsed = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([Promise.allSettled(work), elapsed]);
+  clearTimeout(timer);
 }

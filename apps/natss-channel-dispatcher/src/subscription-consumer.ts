@@ -23,8 +23,15 @@ import type { Logger } from '@knative-ts/reconciler';
 import { consumerDrift } from './consumer-config.js';
 import { Semaphore } from './semaphore.js';
 
-/** What becomes of a message once its delivery ended. */
-export type Outcome = 'ack' | 'term';
+/**
+ * What becomes of a message once its delivery ended: acked, terminated (failed for good),
+ * or abandoned at shutdown — NAKed, so that another replica (or this one, restarted)
+ * delivers it again: nothing is lost by stopping.
+ */
+export type Outcome = 'ack' | 'term' | 'abandon';
+
+/** How long stop() lets deliveries in flight finish before it abandons them. */
+export const STOP_GRACE_MS = 2_000;
 
 export interface SubscriptionConsumerOptions {
   stream: string;
@@ -32,8 +39,11 @@ export interface SubscriptionConsumerOptions {
   ackWaitMs: number;
   ordered: boolean;
   maxInFlight: number;
-  /** Delivers one message; resolves with what to tell JetStream. Must not throw. */
-  deliver: (msg: JsMsg) => Promise<Outcome>;
+  /**
+   * Delivers one message; resolves with what to tell JetStream. Must not throw. `signal`
+   * aborts when the consumer stops and the grace period is over.
+   */
+  deliver: (msg: JsMsg, signal: AbortSignal) => Promise<Outcome>;
   log: Logger;
   /** Wait before pulling again after the pull failed (ms). */
   retryMs?: number;
@@ -41,6 +51,7 @@ export interface SubscriptionConsumerOptions {
 
 export class SubscriptionConsumer {
   private stopped = false;
+  private readonly stopping = new AbortController();
   private loop: Promise<void> | undefined;
   private messages: ConsumerMessages | undefined;
   private readonly inFlight = new Set<Promise<void>>();
@@ -92,9 +103,17 @@ export class SubscriptionConsumer {
   /** Stops pulling and waits for the deliveries in flight to end (and be acked). */
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.messages?.close().catch(() => undefined);
-    await this.loop;
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    // A delivery still retrying after the grace period is abandoned (NAKed), not awaited:
+    // its retries could run for the whole dispatch deadline.
+    const grace = setTimeout(() => this.stopping.abort(), STOP_GRACE_MS);
+    try {
+      // close() only settles once the pull loop iterates past it, so wait for the loop.
+      void this.messages?.close();
+      await this.loop;
+      while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    } finally {
+      clearTimeout(grace);
+    }
   }
 
   /** Deletes the durable consumer from the stream (its subscription is gone). */
@@ -117,7 +136,12 @@ export class SubscriptionConsumer {
         const consumer = await this.js.consumers.get(stream, this.name);
         const max = ordered ? 1 : Math.min(this.options.maxInFlight, 256);
         this.messages = await consumer.consume({ max_messages: max });
-        if (this.stopped) await this.messages.close();
+        if (this.stopped) {
+          // stop() came while consume() was starting. Awaiting close() here would hang:
+          // it settles only when the iterator below runs, and nothing runs it any more.
+          void this.messages.close();
+          break;
+        }
         for await (const msg of this.messages) {
           await this.slots.acquire();
           const work = this.handle(msg).finally(() => this.slots.release());
@@ -142,7 +166,7 @@ export class SubscriptionConsumer {
     const progress = setInterval(() => msg.working(), every);
     let outcome: Outcome;
     try {
-      outcome = await this.options.deliver(msg);
+      outcome = await this.options.deliver(msg, this.stopping.signal);
     } catch (err) {
       // deliver must not throw; if it does, let JetStream redeliver rather than drop.
       this.options.log.error(
@@ -154,7 +178,8 @@ export class SubscriptionConsumer {
     }
     clearInterval(progress);
     if (outcome === 'ack') msg.ack();
-    else msg.term();
+    else if (outcome === 'term') msg.term();
+    else msg.nak();
   }
 }
 

@@ -233,7 +233,14 @@ describe('NatssChannel on the real NATS JetStream', () => {
       return names.sort();
     };
     expect(await consumers()).toEqual(want);
-    const toA = `KN_SUB_${(uids[0] ?? '').replace(/-/g, '').toUpperCase()}`;
+    // spec.subscribers is in the order the Subscriptions were reconciled, not created.
+    const toASubscription = await eventing.client.get<KubeObject>({
+      apiVersion: 'messaging.knative.dev/v1',
+      kind: 'Subscription',
+      namespace: ns,
+      name: 'to-a',
+    });
+    const toA = `KN_SUB_${(toASubscription.metadata?.uid ?? '').replace(/-/g, '').toUpperCase()}`;
     const info = await jsm.consumers.info(streamName('fanout'), toA);
     // AckWait = delivery timeout + 500 ms (eventing-natss); redelivery is never capped.
     expect(info.config).toMatchObject({

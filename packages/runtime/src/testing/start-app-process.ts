@@ -37,6 +37,8 @@ export async function startAppProcess(
   liveChildren().add(child);
   child.once('exit', () => liveChildren().delete(child));
   let stderr = '';
+  // The last log lines go into a stop failure: they say what the app was still waiting on.
+  const recentLines: string[] = [];
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
 
@@ -50,6 +52,8 @@ export async function startAppProcess(
       reject(fail(`app exited with code ${code} before listening`, { mainPath, stderr }));
     });
     createInterface({ input: child.stdout }).on('line', (line) => {
+      recentLines.push(line);
+      if (recentLines.length > RECENT_LINES_KEPT) recentLines.shift();
       const entry = parseJson(line);
       if (entry?.msg === 'admin server listening' && typeof entry.port === 'number') {
         clearTimeout(timer);
@@ -71,12 +75,18 @@ export async function startAppProcess(
       clearTimeout(timer);
       if (outcome === 'timeout') {
         child.kill('SIGKILL');
-        throw fail(`app did not exit within ${timeoutMs} ms of ${signal}`, { mainPath, stderr });
+        throw fail(
+          `app did not exit within ${timeoutMs} ms of ${signal}; its last log lines:\n` +
+            recentLines.join('\n'),
+          { mainPath, stderr },
+        );
       }
       return outcome;
     },
   };
 }
+
+const RECENT_LINES_KEPT = 40;
 
 const CHILDREN_KEY = Symbol.for('knative-ts.testing.app-processes');
 

@@ -1,0 +1,67 @@
+import {
+  compileDelivery,
+  DeliveryError,
+  DeliveryErrorCode,
+  type DispatchResult,
+} from '@knative-ts/delivery';
+import { createLogger } from '@knative-ts/runtime';
+import type { JsMsg } from '@nats-io/jetstream';
+import type { CompiledSubscriber } from './channel-config.js';
+import { deliverTo } from './delivery.js';
+import { toMessage } from './event-message.js';
+
+const log = createLogger({ component: 'test', level: 'silent' });
+const stored = toMessage({ attributes: { specversion: '1.0', id: '1', source: '/s', type: 't' } });
+const msg = {
+  headers: Object.entries(stored.headers).map(([k, v]): [string, string[]] => [k, [v]]),
+  data: stored.payload,
+  seq: 1,
+} as unknown as JsMsg;
+// Only what a delivery reads; the consumer settings belong to the consumer.
+const sub = {
+  uid: 'u1',
+  subscriber: 'http://sub.ns.svc.cluster.local',
+  config: compileDelivery({}),
+} as CompiledSubscriber;
+
+describe('deliverTo', () => {
+  it.each<[string, DispatchResult, string]>([
+    ['delivered or dead-lettered', { ok: true, deadLettered: false }, 'ack'],
+    [
+      'failed for good without a dead-letter sink',
+      {
+        ok: false,
+        deadLettered: false,
+        error: new DeliveryError(DeliveryErrorCode.HttpStatus, '400'),
+      },
+      'term',
+    ],
+    [
+      'abandoned at shutdown (left for redelivery, never dropped)',
+      {
+        ok: false,
+        deadLettered: false,
+        error: new DeliveryError(DeliveryErrorCode.Aborted, 'stop'),
+      },
+      'abandon',
+    ],
+  ])('%s', async (_name, result, outcome) => {
+    const signals: AbortSignal[] = [];
+    const deliver = deliverTo({
+      sender: {
+        dispatch: async (_e, req) => {
+          if (req.signal) signals.push(req.signal);
+          return result;
+        },
+      },
+      sub,
+      namespace: 'ns',
+      channel: 'ns/ch',
+      log,
+    });
+    const stop = new AbortController();
+    expect(await deliver(msg, stop.signal)).toBe(outcome);
+    // The consumer's stop signal reaches the dispatch.
+    expect(signals).toEqual([stop.signal]);
+  });
+});

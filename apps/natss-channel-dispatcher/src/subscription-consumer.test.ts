@@ -1,0 +1,124 @@
+import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import { STOP_GRACE_MS, SubscriptionConsumer, type Outcome } from './subscription-consumer.js';
+
+/**
+ * A pull like @nats-io/jetstream's: close() queues a stop behind the messages already
+ * queued and settles only once the iterator reaches it — nobody iterating, it never settles.
+ */
+class FakeMessages {
+  private readonly queue: Array<JsMsg | 'stop'> = [];
+  private wake: (() => void) | undefined;
+  private closedResolve: (() => void) | undefined;
+  private readonly closedPromise = new Promise<void>((r) => (this.closedResolve = r));
+
+  push(msg: JsMsg): void {
+    this.queue.push(msg);
+    this.wake?.();
+  }
+
+  close(): Promise<void> {
+    this.queue.push('stop');
+    this.wake?.();
+    return this.closedPromise;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<JsMsg> {
+    for (;;) {
+      const next = this.queue.shift();
+      if (next === 'stop') {
+        this.closedResolve?.();
+        return;
+      }
+      if (next) yield next;
+      else await new Promise<void>((r) => (this.wake = r));
+    }
+  }
+}
+
+function fakeMsg(seq: number) {
+  const settled: string[] = [];
+  const msg = {
+    seq,
+    ack: () => settled.push('ack'),
+    nak: () => settled.push('nak'),
+    term: () => settled.push('term'),
+    working: () => undefined,
+  } as unknown as JsMsg;
+  return { msg, settled };
+}
+
+const silentLog = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+function consumerWith(
+  consume: () => Promise<FakeMessages>,
+  deliver: (msg: JsMsg, signal: AbortSignal) => Promise<Outcome>,
+) {
+  const js = {
+    consumers: { get: async () => ({ consume }) },
+  } as unknown as JetStreamClient;
+  return new SubscriptionConsumer({} as JetStreamManager, js, {
+    stream: 'KN_NS__CH',
+    config: { durable_name: 'KN_SUB_1' },
+    ackWaitMs: 30_000,
+    ordered: false,
+    maxInFlight: 4,
+    deliver,
+    log: silentLog as never,
+  });
+}
+
+/** Resolves with how stop() ended: 'stopped', or 'hung' after `ms`. */
+async function stopWithin(consumer: SubscriptionConsumer, ms: number): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<string>((r) => (timer = setTimeout(() => r('hung'), ms)));
+  const outcome = await Promise.race([consumer.stop().then(() => 'stopped'), hung]);
+  clearTimeout(timer);
+  return outcome;
+}
+
+describe('SubscriptionConsumer.stop', () => {
+  it('returns when it came while the pull was still being set up', async () => {
+    let pullReady: ((m: FakeMessages) => void) | undefined;
+    const consumer = consumerWith(
+      () => new Promise<FakeMessages>((r) => (pullReady = r)),
+      async () => 'ack',
+    );
+    consumer.start();
+    await new Promise((r) => setImmediate(r));
+    const stopping = stopWithin(consumer, 1_000);
+    pullReady?.(new FakeMessages());
+    expect(await stopping).toBe('stopped');
+  });
+
+  it('lets a delivery in flight finish and acks it', async () => {
+    const messages = new FakeMessages();
+    const { msg, settled } = fakeMsg(1);
+    let finish: (() => void) | undefined;
+    const consumer = consumerWith(
+      async () => messages,
+      () => new Promise<Outcome>((r) => (finish = () => r('ack'))),
+    );
+    consumer.start();
+    messages.push(msg);
+    await new Promise((r) => setTimeout(r, 10));
+    const stopping = stopWithin(consumer, STOP_GRACE_MS + 1_000);
+    finish?.();
+    expect(await stopping).toBe('stopped');
+    expect(settled).toEqual(['ack']);
+  });
+
+  it('abandons (NAKs) a delivery still running after the grace period', async () => {
+    const messages = new FakeMessages();
+    const { msg, settled } = fakeMsg(1);
+    const consumer = consumerWith(
+      async () => messages,
+      (_m, signal) =>
+        new Promise<Outcome>((r) => signal.addEventListener('abort', () => r('abandon'))),
+    );
+    consumer.start();
+    messages.push(msg);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(await stopWithin(consumer, STOP_GRACE_MS + 1_000)).toBe('stopped');
+    expect(settled).toEqual(['nak']);
+  });
+});
