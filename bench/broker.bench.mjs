@@ -15,8 +15,9 @@
 //
 // The ingress answers once the InMemoryChannel's synchronous fan-out is done, i.e. once
 // broker-filter has answered for every trigger (after delivering to each matching
-// subscriber), so the latency covers the whole path. Two brokers: `all` (10 matching
-// triggers: 10 deliveries per event) and `one` (1 matching + 9 filtered out).
+// subscriber), so the latency covers the whole path. Three brokers: `all` (10 matching
+// triggers: 10 deliveries per event), `one` (1 matching + 9 filtered out, which
+// imc-dispatcher's trigger prefilter answers without a request) and `single` (1 trigger).
 //
 // EventType auto-creation (config-features eventtype-auto-create) on and off in the same
 // run: a second broker-ingress with FEATURE_EVENTTYPE_AUTO_CREATE=enabled serves the same brokers
@@ -215,16 +216,23 @@ async function main() {
       });
     }
 
-    // Broker `all`: every trigger matches. Broker `one`: only trigger 0 does.
-    const brokers = { all: () => BENCH_TYPE, one: (i) => (i === 0 ? BENCH_TYPE : `other-${i}`) };
-    for (const [broker, typeOf] of Object.entries(brokers)) {
+    // Broker `all`: every trigger matches. Broker `one`: only trigger 0 does. Broker
+    // `single`: trigger 0 alone, what `one` costs next to it is what 9 filtered-out
+    // Triggers cost.
+    const brokers = {
+      all: { triggers: TRIGGERS, typeOf: () => BENCH_TYPE },
+      one: { triggers: TRIGGERS, typeOf: (i) => (i === 0 ? BENCH_TYPE : `other-${i}`) },
+      single: { triggers: 1, typeOf: () => BENCH_TYPE },
+    };
+    const triggerCount = Object.values(brokers).reduce((n, b) => n + b.triggers, 0);
+    for (const [broker, { triggers, typeOf }] of Object.entries(brokers)) {
       await client.create({
         apiVersion: eventing,
         kind: 'Broker',
         metadata: { namespace: ns, name: broker },
         spec: {},
       });
-      for (let i = 0; i < TRIGGERS; i++) {
+      for (let i = 0; i < triggers; i++) {
         await client.create({
           apiVersion: eventing,
           kind: 'Trigger',
@@ -248,9 +256,9 @@ async function main() {
           ),
         );
         return (
-          b.items.length === 2 &&
+          b.items.length === Object.keys(brokers).length &&
           b.items.every(ready) &&
-          t.items.length === 2 * TRIGGERS &&
+          t.items.length === triggerCount &&
           t.items.every(ready)
         );
       },
@@ -276,6 +284,7 @@ async function main() {
     const runs = { concurrency: CONCURRENCY, durationMs: DURATION_MS, warmupMs: WARMUP_MS };
     const rows = [];
     for (const [broker, matching] of [
+      ['single', 1],
       ['all', TRIGGERS],
       ['one', 1],
     ]) {
@@ -312,8 +321,8 @@ async function main() {
       `broker benchmark: ingress → InMemoryChannel → broker-filter → subscriber, ${TRIGGERS} triggers, 1 KiB binary events, ${CONCURRENCY} concurrent senders, ${DURATION_MS} ms per run (+${WARMUP_MS} ms warm-up), loopback, LOCAL_MODE`,
     );
     console.log('triggers matching  target       events/s   p50 ms   p99 ms  errors');
-    for (const { matching, relay: r, brk: b } of rows) {
-      const label = `${matching} of ${TRIGGERS}`.padStart(17);
+    for (const { broker, matching, relay: r, brk: b } of rows) {
+      const label = `${matching} of ${brokers[broker].triggers}`.padStart(17);
       console.log(
         `${label}  node relay   ${fmt(r.eventsPerSec).padStart(8)}  ${fmt(r.p50, 2).padStart(7)}  ${fmt(r.p99, 2).padStart(7)}  ${r.errors}`,
       );
@@ -324,6 +333,11 @@ async function main() {
         `${label}  ratio broker/relay: throughput ${fmt(b.eventsPerSec / r.eventsPerSec, 2)}x, p50 ${fmt(b.p50 / r.p50, 2)}x, p99 ${fmt(b.p99 / r.p99, 2)}x`,
       );
     }
+    const single = rows.find((r) => r.broker === 'single').brk;
+    const one = rows.find((r) => r.broker === 'one').brk;
+    console.log(
+      `9 filtered-out Triggers: broker \`one\` (1 of ${TRIGGERS}) / broker \`single\` (1 of 1): throughput ${fmt(one.eventsPerSec / single.eventsPerSec, 2)}x, p50 ${fmt(one.p50 / single.p50, 2)}x`,
+    );
     console.log(
       `eventtype-auto-create, broker \`all\` (${TRIGGERS} of ${TRIGGERS} matching), 1 KiB JSON data, runs alternating off/on`,
     );

@@ -3,7 +3,13 @@
  * (eventing `fanout_event_handler.go`): subscribers are dispatched in parallel; the fan-out
  * succeeds when every subscriber, or its dead-letter sink, took the event.
  */
-import type { CloudEvent, DispatchResult, HeaderMap, Sender } from '@knative-ts/delivery';
+import type {
+  CloudEvent,
+  DispatchResult,
+  HeaderMap,
+  Sender,
+  TriggerPrefilter,
+} from '@knative-ts/delivery';
 import type { ChannelConfig } from './channel-config.js';
 
 /** A channel as the hot path uses it: compiled config plus the sender that reports its metrics. */
@@ -24,17 +30,23 @@ export interface FanoutResult {
   failures: FanoutFailure[];
 }
 
-/**
- * Dispatch `event` to every subscriber of `channel`; never throws. `signal` is the
- * sender's cancellation (a sync sender that hung up): every delivery stops with it.
- */
+export interface FanoutOptions {
+  /** The sender's cancellation (a sync sender that hung up): every delivery stops with it. */
+  signal?: AbortSignal;
+  /** Takes broker-filter's answer for Triggers whose filter rejects the event. */
+  prefilter?: Pick<TriggerPrefilter, 'skips'>;
+}
+
+/** Dispatch `event` to every subscriber of `channel`; never throws. */
 export async function fanOut(
   channel: ChannelEntry,
   event: CloudEvent,
   headers: HeaderMap,
-  signal?: AbortSignal,
+  { signal, prefilter }: FanoutOptions = {},
 ): Promise<FanoutResult> {
-  const subs = channel.subscribers;
+  const subs = prefilter
+    ? channel.subscribers.filter((sub) => !prefilter.skips(sub.subscriber, event))
+    : channel.subscribers;
   if (subs.length === 0) return { ok: true, failures: [] };
   const results = await Promise.all(
     subs.map((sub) =>

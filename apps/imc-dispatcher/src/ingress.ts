@@ -19,6 +19,7 @@ import {
   type Admission,
   type CloudEvent,
   type EventRequestHandler,
+  type TriggerPrefilter,
 } from '@knative-ts/delivery';
 import type { EventTypeObserver } from '@knative-ts/eventtype-registry';
 import type { Logger } from '@knative-ts/runtime';
@@ -40,6 +41,8 @@ export interface IngressOptions {
   admission: Admission;
   /** Registers the (type, source) of accepted events (`eventtype-auto-create`). */
   eventTypes?: EventTypeObserver;
+  /** Spares broker-filter the Triggers whose filter rejects the event. */
+  prefilter?: Pick<TriggerPrefilter, 'skips'>;
 }
 
 /** The request handler of the event receiver (errors it throws become a 500). */
@@ -73,7 +76,7 @@ async function handle(o: IngressOptions, req: IncomingMessage, res: ServerRespon
     );
     if (channel.async) {
       writeText(res, 202, '');
-      const work = fanOut(channel, event, req.headers).then((r) =>
+      const work = fanOut(channel, event, req.headers, { prefilter: o.prefilter }).then((r) =>
         logFailures(o, channel, event, r),
       );
       // The ticket now belongs to the fan-out: the budget bounds async work too.
@@ -82,7 +85,10 @@ async function handle(o: IngressOptions, req: IncomingMessage, res: ServerRespon
       return;
     }
     const hungUp = abortOnHangUp(res);
-    const result = await fanOut(channel, event, req.headers, hungUp.signal);
+    const result = await fanOut(channel, event, req.headers, {
+      signal: hungUp.signal,
+      prefilter: o.prefilter,
+    });
     hungUp.dispose();
     logFailures(o, channel, event, result);
     if (result.ok) return writeText(res, 202, '');

@@ -6,7 +6,9 @@ import {
   observeAll,
   senderSettings,
   startEventReceiver,
+  TriggerPrefilter,
 } from '@knative-ts/delivery';
+import { compileTriggerFilter } from '@knative-ts/eventfilter';
 import { startEventTypeAutoCreate } from '@knative-ts/eventtype-registry';
 import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { startApp } from '@knative-ts/runtime';
@@ -16,6 +18,7 @@ import { dispatcherSchema } from './config.js';
 import { InFlight } from './in-flight.js';
 import { createIngressHandler } from './ingress.js';
 import { ChannelMetrics } from '@knative-ts/delivery';
+import { watchTriggers } from './trigger-watch.js';
 
 // Config, logs, metrics, /healthz, /readyz and graceful shutdown come from startApp.
 const app = await startApp({ name: 'imc-dispatcher', schema: dispatcherSchema });
@@ -35,21 +38,26 @@ const metrics = new ChannelMetrics({
   metricPrefix: 'inmemorychannel_dispatcher_',
 });
 const failureLog = logDeliveryFailures(log);
+const brokerFilterHost = systemServiceHost(
+  SystemService.BrokerFilter,
+  env.SYSTEM_NAMESPACE,
+  env.CLUSTER_DOMAIN,
+);
 const watcher = new ChannelWatcher({
   client,
   transport,
   clusterDomain: env.CLUSTER_DOMAIN,
   // Dead letters of triggers name the subscriber behind this system's broker-filter.
-  brokerFilterHost: systemServiceHost(
-    SystemService.BrokerFilter,
-    env.SYSTEM_NAMESPACE,
-    env.CLUSTER_DOMAIN,
-  ),
+  brokerFilterHost,
   observer: (namespace) => observeAll(metrics.observer(namespace), failureLog),
   senderOptions: senderSettings(env),
   log,
 });
 const inFlight = new InFlight();
+const prefilter = env.TRIGGER_PREFILTER
+  ? new TriggerPrefilter(brokerFilterHost, compileTriggerFilter)
+  : undefined;
+const triggers = prefilter && watchTriggers({ client, prefilter, log });
 const eventTypes = startEventTypeAutoCreate({
   client,
   log,
@@ -63,12 +71,14 @@ const handler = createIngressHandler({
   inFlight,
   admission: new Admission(admissionLimits(env)),
   eventTypes,
+  prefilter,
 });
 
 // Closers run in reverse: stop receiving and drain, then stop watching, then close sockets.
 app.shutdown.register('transport', () => transport.close());
 app.shutdown.register('channel-watcher', () => watcher.stop());
 app.shutdown.register('eventtype-auto-create', () => eventTypes.stop());
+if (triggers) app.shutdown.register('trigger-watch', () => triggers.stop());
 watcher.start();
 app.readiness.add('channels-synced', () => watcher.ready());
 // Registered before the receiver so it runs after it: async fan-outs finish last.

@@ -29,7 +29,9 @@
  * headers that were not percent-encoding (Go senders) are forwarded as they came.
  *
  * Channel dispatchers: `ChannelTable` routes a request to its channel by Host header or
- * `/<ns>/<name>`; `ChannelMetrics` records Knative's channel metrics from delivery outcomes.
+ * `/<ns>/<name>`; `ChannelMetrics` records Knative's channel metrics from delivery outcomes;
+ * `TriggerPrefilter` spares a broker's trigger channel the request to broker-filter for a
+ * Trigger whose filter rejects the event.
  */
 export { BindingError, BindingReason, DeliveryError, DeliveryErrorCode } from './errors.js';
 export {
@@ -155,6 +157,7 @@ export {
   type DeliveryLimits,
 } from './sender/limits.js';
 export { ChannelTable, hostOf, type Routable, type Route } from './channel/channel-table.js';
+export { TriggerPrefilter, type CompileTriggerFilter } from './channel/trigger-prefilter.js';
 export {
   ChannelMetrics,
   DISPATCH_BUCKETS_MS,

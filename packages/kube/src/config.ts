@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { KubeConfig } from '@kubernetes/client-node';
 import { KubeError, KubeErrorCode } from './errors.js';
 import { HttpKubeClient, type HttpKubeClientOptions } from './http-kube-client.js';
+import { inClusterConfig, kubeConfigFromFile, type KubeConfig } from './kubeconfig.js';
 import { KubeConfigTransport } from './transport.js';
 import type { KubeClient } from './types.js';
 
-export type { KubeConfig } from '@kubernetes/client-node';
+export type { KubeCluster, KubeConfig } from './kubeconfig.js';
 
 const serviceAccountToken = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
@@ -21,22 +21,16 @@ export function loadKubeConfig(options: LoadKubeConfigOptions = {}): KubeConfig 
   const inCluster =
     options.inCluster ??
     (() => Boolean(env['KUBERNETES_SERVICE_HOST']) && existsSync(serviceAccountToken));
-  const kc = new KubeConfig();
   const file = env['KUBECONFIG']?.split(':').find((f) => f !== '');
-  if (file) {
-    kc.loadFromFile(file);
-  } else if (inCluster()) {
-    kc.loadFromCluster();
-  } else {
-    throw new KubeError(
-      KubeErrorCode.Config,
-      0,
-      '',
-      'KUBECONFIG is not set and no in-cluster service account was found',
-      { verb: 'load-kubeconfig' },
-    );
-  }
-  return kc;
+  if (file) return kubeConfigFromFile(file);
+  if (inCluster()) return inClusterConfig(env);
+  throw new KubeError(
+    KubeErrorCode.Config,
+    0,
+    '',
+    'KUBECONFIG is not set and no in-cluster service account was found',
+    { verb: 'load-kubeconfig' },
+  );
 }
 
 /** A KubeClient talking to the cluster of `kc` (default: loadKubeConfig()). */

@@ -1,8 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import { createInterface } from 'node:readline';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeError, KubeErrorCode, type KubeErrorContext } from './errors.js';
+import type { KubeConfig } from './kubeconfig.js';
 
 /** One HTTP request to the API server. */
 export interface HttpRequest {

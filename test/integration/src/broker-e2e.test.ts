@@ -448,4 +448,66 @@ describe('the broker end to end on the real control plane', () => {
       'ce-knativearrivaltime': expect.any(String),
     });
   }, 120_000);
+  it('costs no request to broker-filter for a Trigger whose filter rejects the event', async () => {
+    // Broker `sparse`: 10 Triggers on exact types, one of them `sparse.a`. imc-dispatcher
+    // counts every delivery it makes to broker-filter (event_count, per event type): with
+    // the prefilter an event reaches broker-filter only for the Triggers that take it.
+    const dispatched = async (type: string) => {
+      const port = sys.apps['imc-dispatcher'].port;
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      let total = 0;
+      for (const line of text.split('\n')) {
+        if (!line.startsWith('inmemorychannel_dispatcher_event_count{')) continue;
+        if (!line.includes(`namespace_name="${ns}"`) || !line.includes(`event_type="${type}"`))
+          continue;
+        total += Number(line.slice(line.lastIndexOf(' ') + 1));
+      }
+      return total;
+    };
+    await create('Broker', 'sparse', {});
+    await whenReady(ref('Broker', 'sparse'));
+    await ingressKnows('sparse');
+    const sink = await subscriber('sub-sparse');
+    const created = [
+      await trigger(
+        'sparse-a',
+        'sparse',
+        { filter: { attributes: { type: 'sparse.a' } } },
+        'sub-sparse',
+      ),
+    ];
+    for (let i = 0; i < 9; i++) {
+      created.push(
+        await trigger(
+          `sparse-never-${i}`,
+          'sparse',
+          { filter: { attributes: { type: `sparse.never.${i}` } } },
+          'sub-sparse',
+        ),
+      );
+    }
+    for (const t of created) {
+      await whenReady(ref('Trigger', t.metadata.name ?? ''));
+      await filterKnows(t);
+    }
+    // imc-dispatcher learns Triggers from its own informer: wait until a probe that no
+    // Trigger takes costs no delivery at all.
+    let probes = 0;
+    await eventually('imc-dispatcher to know the sparse Triggers', async () => {
+      const before = await dispatched('sparse.probe');
+      await send('sparse', ev(`sparse-probe-${probes++}`, { type: 'sparse.probe', source: '/p' }));
+      return (await dispatched('sparse.probe')) === before ? true : undefined;
+    });
+
+    for (let i = 0; i < 5; i++)
+      await send('sparse', ev(`sparse-a-${i}`, { type: 'sparse.a', source: '/p' }));
+    for (let i = 0; i < 5; i++)
+      await send('sparse', ev(`sparse-b-${i}`, { type: 'sparse.b', source: '/p' }));
+    // The broker's channel answers once its fan-out is done: the counts are final now.
+    expect({ a: await dispatched('sparse.a'), b: await dispatched('sparse.b') }).toEqual({
+      a: 5,
+      b: 0,
+    });
+    expect(ids(sink)).toEqual([0, 1, 2, 3, 4].map((i) => `sparse-a-${i}`));
+  }, 120_000);
 });

@@ -1,0 +1,95 @@
+/**
+ * Filtering a broker's events before the hop to broker-filter. A Broker's trigger channel
+ * has one subscriber per Trigger, all at broker-filter (`/triggers/<ns>/<name>/<uid>`), and
+ * broker-filter answers 200 without delivering when the Trigger's filter does not match.
+ * A channel dispatcher that knows the Trigger can give that answer itself: a Trigger that
+ * does not match costs no request. Knative's Kafka broker filters before dispatch the same
+ * way; its channel-based broker does not.
+ *
+ * The skip is taken only where broker-filter would certainly answer 200 with no delivery:
+ * the subscriber URI is this system's broker-filter, the Trigger is known with the same
+ * UID and a resolved subscriber, its filter compiled, the event carries a valid broker TTL
+ * (without one broker-filter answers 400), and the filter, applied as broker-filter applies
+ * it (to the event without its TTL), rejects it. In every other case the event is sent and
+ * broker-filter decides, so semantics, status codes and retries stay as they were; the
+ * only difference is a Trigger informer's lag, which broker-filter has as well.
+ */
+import { parseTriggerPath, type Trigger, type TriggerSpec } from '@knative-ts/types';
+import type { CloudEvent } from '../event.js';
+import { readBrokerTtl, stripBrokerTtl } from '../receiver/broker-ttl.js';
+
+/** `compileTriggerFilter` of @knative-ts/eventfilter (injected: no data-plane dependency). */
+export type CompileTriggerFilter = (
+  spec: TriggerSpec,
+) => { ok: true; matches(event: CloudEvent): boolean } | { ok: false };
+
+interface KnownTrigger {
+  uid: string;
+  /** Undefined when the filter did not compile or there is no subscriber yet: never skip. */
+  matches: ((event: CloudEvent) => boolean) | undefined;
+}
+
+type ParsedSubscriber = { key: string; uid: string } | undefined;
+
+/** Subscriber URIs are per Subscription: a bounded memo of their parse is plenty. */
+const MAX_PARSED_URIS = 10_000;
+
+export class TriggerPrefilter {
+  private readonly triggers = new Map<string, KnownTrigger>();
+  private readonly parsed = new Map<string, ParsedSubscriber>();
+  private readonly prefix: string;
+
+  constructor(
+    brokerFilterHost: string,
+    private readonly compileFilter: CompileTriggerFilter,
+  ) {
+    this.prefix = `http://${brokerFilterHost}/`;
+  }
+
+  /** Loads (or reloads) a Trigger from the informer. */
+  set(trigger: Trigger): void {
+    const { namespace = '', name = '', uid = '' } = trigger.metadata;
+    let matches: KnownTrigger['matches'];
+    if (trigger.status?.subscriberUri) {
+      try {
+        const filter = this.compileFilter(trigger.spec);
+        if (filter.ok) matches = (event) => filter.matches(event);
+      } catch {
+        // broker-filter marks such a Trigger as matching nothing and reports it; here it
+        // only means "do not skip": broker-filter gives the answer.
+        matches = undefined;
+      }
+    }
+    this.triggers.set(`${namespace}/${name}`, { uid, matches });
+  }
+
+  delete(trigger: Trigger): void {
+    const { namespace = '', name = '' } = trigger.metadata;
+    this.triggers.delete(`${namespace}/${name}`);
+  }
+
+  /** True when broker-filter would answer 200 without delivering `event` to `subscriberUri`. */
+  skips(subscriberUri: string, event: CloudEvent): boolean {
+    if (this.triggers.size === 0) return false;
+    const target = this.parse(subscriberUri);
+    if (target === undefined) return false;
+    const trigger = this.triggers.get(target.key);
+    if (trigger?.matches === undefined || trigger.uid !== target.uid) return false;
+    if (readBrokerTtl(event) === undefined) return false;
+    return !trigger.matches(stripBrokerTtl(event).event);
+  }
+
+  private parse(uri: string): ParsedSubscriber {
+    if (this.parsed.has(uri)) return this.parsed.get(uri);
+    let result: ParsedSubscriber;
+    if (uri.startsWith(this.prefix)) {
+      const path = parseTriggerPath(uri.slice(this.prefix.length - 1));
+      if (path.kind === 'trigger' && path.endpoint === 'subscriber') {
+        result = { key: `${path.namespace}/${path.name}`, uid: path.uid };
+      }
+    }
+    if (this.parsed.size >= MAX_PARSED_URIS) this.parsed.clear();
+    this.parsed.set(uri, result);
+    return result;
+  }
+}
