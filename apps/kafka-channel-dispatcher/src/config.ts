@@ -1,4 +1,5 @@
 import { receiverSchema } from '@knative-ts/delivery';
+import { autoCreateSchema } from '@knative-ts/eventtype-registry';
 import { int, str, type Field } from '@knative-ts/runtime';
 
 /** An optional string: absent stays undefined (credentials are optional). */
@@ -20,6 +21,7 @@ export const dispatcherSchema = {
   SYSTEM_NAMESPACE: str('knative-eventing'),
   /** Comma-separated host:port list (ConfigMap kafka-channel-config, bootstrap.servers). */
   KAFKA_BROKERS: str(),
+  ...autoCreateSchema,
   /** Secret keys `protocol`, `sasl.mechanism`, `user`, `password`, `ca.crt`, `user.crt`, `user.key`. */
   KAFKA_SECURITY_PROTOCOL: optional(),
   KAFKA_SASL_MECHANISM: optional(),

@@ -19,6 +19,8 @@ import {
   type CloudEvent,
   type EventRequestHandler,
 } from '@knative-ts/delivery';
+import type { EventTypeObserver } from '@knative-ts/eventtype-registry';
+import { ApiVersionOfKind } from '@knative-ts/types';
 import type { Logger } from '@knative-ts/runtime';
 import type { ChannelConfig } from './channel-config.js';
 import type { ChannelTable } from '@knative-ts/delivery';
@@ -41,6 +43,8 @@ export interface IngressOptions {
   log: Logger;
   /** Counts a refused or failed request (Knative's event_count with its response code). */
   rejected(namespace: string, status: number): void;
+  /** Registers the (type, source) of stored events (`eventtype-auto-create`). */
+  eventTypes?: EventTypeObserver;
 }
 
 /** The request handler of the event receiver (errors it throws become a 500). */
@@ -95,6 +99,11 @@ async function write(
     }
     return writeText(res, 503, (err as Error).message);
   }
+  const { namespace, name } = channel;
+  o.eventTypes?.observe(
+    { apiVersion: ApiVersionOfKind.KafkaChannel, kind: 'KafkaChannel', namespace, name },
+    event,
+  );
   writeText(res, 202, '');
 }
 

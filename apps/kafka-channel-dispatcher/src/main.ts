@@ -12,6 +12,7 @@ import { ChannelWatcher } from './channel-watcher.js';
 import { dispatcherSchema } from './config.js';
 import { ConsumerSet } from './consumer-set.js';
 import { EventWriter } from './event-writer.js';
+import { startEventTypeAutoCreate } from '@knative-ts/eventtype-registry';
 import { createIngressHandler } from './ingress.js';
 import { connectionFromEnv, createKafka } from './kafka-client.js';
 import { ChannelMetrics } from '@knative-ts/delivery';
@@ -71,6 +72,11 @@ const consumers = new ConsumerSet(
   log,
 );
 const watcher = new ChannelWatcher({ client, clusterDomain: env.CLUSTER_DOMAIN, consumers, log });
+const eventTypes = startEventTypeAutoCreate({
+  client,
+  log,
+  flag: env.FEATURE_EVENTTYPE_AUTO_CREATE,
+});
 
 // Closers run in reverse: stop receiving, then the writer, consumers, watcher, sockets.
 app.shutdown.register('transport', () => transport.close());
@@ -78,6 +84,7 @@ app.shutdown.register('kafka-admin', () => admin.close());
 app.shutdown.register('channel-watcher', () => watcher.stop());
 app.shutdown.register('consumers', () => consumers.stop());
 app.shutdown.register('event-writer', () => writer.close());
+app.shutdown.register('eventtype-auto-create', () => eventTypes.stop());
 void writer.start();
 watcher.start();
 app.readiness.add('channels-synced', () => watcher.ready());
@@ -92,6 +99,7 @@ const receiver = await startEventReceiver({
     maxBodyBytes: env.MAX_BODY_BYTES,
     log,
     rejected: (namespace, status) => metrics.rejected(namespace, status),
+    eventTypes,
   }),
   onError: (err, req) => log.error({ err, url: req.url }, 'request handling failed'),
 });

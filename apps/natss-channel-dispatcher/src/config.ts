@@ -1,4 +1,5 @@
 import { receiverSchema } from '@knative-ts/delivery';
+import { autoCreateSchema } from '@knative-ts/eventtype-registry';
 import { natsSchema } from '@knative-ts/nats';
 import { int, str } from '@knative-ts/runtime';
 
@@ -9,6 +10,7 @@ export const dispatcherSchema = {
     containerName: 'natss-channel-dispatcher',
   }),
   ...natsSchema,
+  ...autoCreateSchema,
   /** Where broker-filter runs and the Secrets config-nats names live. */
   SYSTEM_NAMESPACE: str('knative-eventing'),
   /** Deliveries in flight per subscription in this replica (unordered subscriptions). */

@@ -19,7 +19,9 @@ import {
   type ChannelTable,
   type EventRequestHandler,
 } from '@knative-ts/delivery';
+import type { EventTypeObserver } from '@knative-ts/eventtype-registry';
 import type { Logger } from '@knative-ts/runtime';
+import { MessagingV1alpha1 } from '@knative-ts/types';
 import type { JetStreamChannelConfig } from './channel-config.js';
 import type { Publisher } from './publisher.js';
 
@@ -31,6 +33,8 @@ export interface IngressOptions {
   metrics: Pick<ChannelMetrics, 'rejected'>;
   /** The events-in-flight budget every receiver has: past it, 503 + Retry-After. */
   admission: Admission;
+  /** Registers the (type, source) of stored events (`eventtype-auto-create`). */
+  eventTypes?: EventTypeObserver;
 }
 
 /** Seconds a refused producer should wait before retrying. */
@@ -70,7 +74,11 @@ async function store(
     return writeRefusal(res, reading);
   }
   const result = await o.publisher.publish(channel.stream, channel.subject, reading.event);
-  if (result.ok) return writeText(res, 202, '');
+  if (result.ok) {
+    const { kind, namespace, name } = channel;
+    o.eventTypes?.observe({ apiVersion: MessagingV1alpha1, kind, namespace, name }, reading.event);
+    return writeText(res, 202, '');
+  }
   o.metrics.rejected(channel.namespace, result.status, reading.event.attributes['type'] ?? '');
   o.log.warn(
     {

@@ -15,6 +15,7 @@ import { startApp } from '@knative-ts/runtime';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { JetStreamChannelConfig } from './channel-config.js';
 import { dispatcherSchema } from './config.js';
+import { startEventTypeAutoCreate } from '@knative-ts/eventtype-registry';
 import { createIngressHandler } from './ingress.js';
 import { JetStreamChannels } from './jetstream-channels.js';
 import { NatsConnector } from './nats-connector.js';
@@ -68,6 +69,11 @@ const publisher = new Publisher({
   jetstream: () => js,
   timeoutMs: env.PUBLISH_TIMEOUT_MS,
 });
+const eventTypes = startEventTypeAutoCreate({
+  client,
+  log,
+  flag: env.FEATURE_EVENTTYPE_AUTO_CREATE,
+});
 const handler = createIngressHandler({
   table,
   publisher,
@@ -75,12 +81,14 @@ const handler = createIngressHandler({
   log,
   metrics,
   admission: new Admission(admissionLimits(env)),
+  eventTypes,
 });
 
 // Closers run in reverse: stop receiving, then finish deliveries (acks), then close NATS.
 app.shutdown.register('transport', () => transport.close());
 app.shutdown.register('nats', () => connector.stop());
 app.shutdown.register('channels', () => channels.stop());
+app.shutdown.register('eventtype-auto-create', () => eventTypes.stop());
 connector.start();
 channels.start();
 app.readiness.add('channels-synced', () => channels.ready());

@@ -5,10 +5,11 @@ import { startEventServer, type EventServer } from '@knative-ts/delivery/testing
 import type { KubeObject, ObjectRef } from '@knative-ts/kube';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { installedChannelKinds } from './channel-kinds.js';
 import { installCrds } from './crds.js';
 import { loadExample } from './examples.js';
 import { kubectl } from './kubectl.js';
-import { eventually, uniqueName } from './local-cluster.js';
+import { eventually, localCluster, uniqueName } from './local-cluster.js';
 import { freePort, post, startLocalEventing, type LocalEventing } from './local-eventing.js';
 
 // The event registry on the real control plane: the built eventing-controller (with its
@@ -88,8 +89,15 @@ function triggerFor(args: string[], kubeconfig: string) {
   });
 }
 
+/** The durable channel kinds (their own dispatcher apps); InMemoryChannel is in every system. */
+const durableChannels = installedChannelKinds().filter((k) => k.app !== 'imc-dispatcher');
+
 /** The eventing system with the conversion webhook and `eventtype-auto-create` as given. */
-async function startRegistry(prefix: string, autoCreate: 'enabled' | 'disabled') {
+async function startRegistry(
+  prefix: string,
+  autoCreate: 'enabled' | 'disabled',
+  { withDurableChannels = false } = {},
+) {
   const webhookPort = await freePort();
   return startLocalEventing({
     prefix,
@@ -98,6 +106,13 @@ async function startRegistry(prefix: string, autoCreate: 'enabled' | 'disabled')
       CONVERSION_WEBHOOK_PORT: String(webhookPort),
       CONVERSION_WEBHOOK_URL: `https://127.0.0.1:${webhookPort}`,
     },
+    ...(withDurableChannels && {
+      // Where KafkaChannels find Kafka (eventing-kafka-broker's kafka-channel-config).
+      configMaps: {
+        'kafka-channel-config': { 'bootstrap.servers': localCluster().kafkaBrokers.join(',') },
+      },
+      channelApps: durableChannels.map(({ app, service }) => ({ app, service })),
+    }),
   });
 }
 
@@ -146,7 +161,7 @@ describe('the event registry with eventtype-auto-create enabled', () => {
 
   beforeAll(async () => {
     await installCrds();
-    sys = await startRegistry('itest-registry-sys', 'enabled');
+    sys = await startRegistry('itest-registry-sys', 'enabled', { withDurableChannels: true });
     await sys.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     await h.createBroker('default');
   }, 180_000);
@@ -376,6 +391,32 @@ describe('the event registry with eventtype-auto-create enabled', () => {
     );
     expect(onTriggerChannel).toEqual([]);
   }, 60_000);
+
+  it.each(durableChannels.map((k) => [k.kind, k] as const))(
+    'an event stored on a %s creates an EventType owned by the channel',
+    async (_kind, k) => {
+      const name = `stored-${k.kind.toLowerCase()}`;
+      const channel = await sys.client.create({
+        apiVersion: k.apiVersion,
+        kind: k.kind,
+        metadata: { namespace: ns, name },
+        spec: {},
+      } as KubeObject);
+      await h.whenReady(h.ref(k.kind, name, k.apiVersion));
+      const type = `dev.example.stored.${k.kind.toLowerCase()}`;
+      const port = sys.channelApps[k.service]?.port ?? 0;
+      const [et] = await eventually(`the ${k.kind} EventType`, async () => {
+        const e = binary(type, '/stored', `s-${Date.now()}`, { a: 1 });
+        await post(`http://127.0.0.1:${port}/${ns}/${name}`, { ...e.headers }, e.body);
+        const found = await h.ofType(type);
+        return found.length > 0 ? found : undefined;
+      });
+      expect(et?.metadata.ownerReferences).toEqual([
+        { apiVersion: k.apiVersion, kind: k.kind, name, uid: channel.metadata.uid },
+      ]);
+    },
+    90_000,
+  );
 
   it('both versions read every EventType, whichever version wrote it', async () => {
     await sys.client.create({

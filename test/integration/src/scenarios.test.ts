@@ -155,27 +155,23 @@ describe('Knative scenarios in local mode', () => {
     const env = { KUBECONFIG: cluster.kubeconfig, SYSTEM_NAMESPACE: system, LOG_LEVEL: 'info' };
     const local = { ...env, LOCAL_MODE: 'true' };
     const port = (name: string) => String(ports[name]);
-    apps.push(await startAppProcess(main('eventing-controller'), env, { startTimeoutMs: 20_000 }));
+    // As startLocalEventing: on a loaded 2-core machine an app may take over 10 s to start.
+    const start = (app: string, appEnv: Record<string, string>) =>
+      startAppProcess(main(app), appEnv, { startTimeoutMs: 30_000 });
+    apps.push(await start('eventing-controller', env));
     for (const kind of channelKinds) {
       apps.push(
-        await startAppProcess(main(kind.app), {
+        await start(kind.app, {
           ...local,
           KAFKA_BROKERS: cluster.kafkaBrokers.join(','),
           HTTP_PORT: port(kind.service),
         }),
       );
     }
-    apps.push(
-      await startAppProcess(main('broker-ingress'), {
-        ...local,
-        HTTP_PORT: port('broker-ingress'),
-      }),
-    );
-    apps.push(
-      await startAppProcess(main('broker-filter'), { ...local, HTTP_PORT: port('broker-filter') }),
-    );
+    apps.push(await start('broker-ingress', { ...local, HTTP_PORT: port('broker-ingress') }));
+    apps.push(await start('broker-filter', { ...local, HTTP_PORT: port('broker-filter') }));
     // Without REDIS_URL the single adapter fires every tick.
-    apps.push(await startAppProcess(main('ping-adapter'), { ...local, REDIS_URL: '' }));
+    apps.push(await start('ping-adapter', { ...local, REDIS_URL: '' }));
   }, 120_000);
 
   afterAll(async () => {

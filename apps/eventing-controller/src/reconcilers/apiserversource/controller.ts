@@ -1,7 +1,8 @@
 import type { KubeObject } from '@knative-ts/kube';
 import { Controller } from '@knative-ts/reconciler';
-import { SourcesV1, type ApiServerSource } from '@knative-ts/types';
+import { EventingV1beta3, SourcesV1, type ApiServerSource } from '@knative-ts/types';
 import { Component, trackedDependencies, type ControllerDeps } from '../deps.js';
+import { SourceEventTypes } from '../eventtype/source-event-types.js';
 import { AccessReviews, subjectAccessReview } from './access-reviews.js';
 import { ApiServerSourceReconciler } from './reconciler.js';
 
@@ -33,17 +34,25 @@ export function newApiServerSourceController(deps: ControllerDeps): Controller<A
       adapterImage: deps.apiServerAdapterImage ?? '',
       systemNamespace,
       ceSource: deps.apiServerHost ?? '',
+      eventTypes: new SourceEventTypes({ client, references }),
     }),
     component: Component,
     logger,
   });
 
-  const onDeployment = (d: KubeObject): void => controller.enqueueControllerOf(d);
-  informers.informerFor('apps/v1', 'Deployment').addEventHandler({
-    onAdd: onDeployment,
-    onUpdate: (_old, d) => onDeployment(d),
-    onDelete: onDeployment,
-  });
+  // The adapter Deployments and registered EventTypes it owns: changed or deleted by
+  // hand, they are put back.
+  const onOwned = (o: KubeObject): void => controller.enqueueControllerOf(o);
+  for (const [apiVersion, kind] of [
+    ['apps/v1', 'Deployment'],
+    [EventingV1beta3, 'EventType'],
+  ] as const) {
+    informers.informerFor(apiVersion, kind).addEventHandler({
+      onAdd: onOwned,
+      onUpdate: (_old, o) => onOwned(o),
+      onDelete: onOwned,
+    });
+  }
 
   const onNamespace = (): void => {
     for (const s of informer.cache.list()) if (s.spec.namespaceSelector) controller.enqueue(s);

@@ -4,6 +4,7 @@ import { DestinationResolver } from '../../resolver/destination-resolver.js';
 import { reconcileOnce, testNow } from '../../testing/reconcile-once.js';
 import { summary } from '../flows/testing.js';
 import type { Deployment } from '../deployment-availability.js';
+import { SourceEventTypes } from '../eventtype/source-event-types.js';
 import { AccessReviews, type AccessCheck } from './access-reviews.js';
 import { ApiServerSourceReconciler } from './reconciler.js';
 import { makeReceiveAdapter } from './resources/make-receive-adapter.js';
@@ -78,6 +79,7 @@ function run(objects: KubeObject[], answer: (c: AccessCheck) => boolean = () => 
         adapterImage: 'adapter:test',
         systemNamespace: 'knative-eventing',
         ceSource: 'https://127.0.0.1:6443',
+        eventTypes: new SourceEventTypes({ client, references }),
         now: () => testNow,
       }),
   }).then((r) => ({ ...r, checks }));
@@ -238,6 +240,53 @@ describe('ApiServerSourceReconciler', () => {
         source: 'https://127.0.0.1:6443',
       })),
     );
+  });
+
+  it('registers the types of its mode as EventTypes it owns when the sink is a Broker', async () => {
+    const brokerRef = { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: 'default' };
+    const broker = {
+      apiVersion: 'eventing.knative.dev/v1',
+      kind: 'Broker',
+      metadata: { namespace: 'demo', name: 'default', uid: 'b-uid' },
+      spec: {},
+      status: { address: { url: 'http://broker-ingress.knative-eventing.svc/demo/default' } },
+    } as KubeObject;
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: {
+        name: 'apiserversources.sources.knative.dev',
+        annotations: {
+          'registry.knative.dev/eventTypes': JSON.stringify(
+            ['add', 'update', 'delete'].map((c) => ({
+              type: `dev.knative.apiserver.resource.${c}`,
+              description: `${c} of a watched resource`,
+            })),
+          ),
+        },
+      },
+    } as KubeObject;
+    const { actions, bodies } = await run([source({ sink: { ref: brokerRef } }), broker, crd]);
+    const created = bodies.filter((b) => (b as KubeObject).kind === 'EventType') as Array<
+      KubeObject & { spec: { reference: unknown; description: string; attributes: unknown[] } }
+    >;
+    expect(actions.filter((a) => a.startsWith('create EventType'))).toHaveLength(3);
+    expect(created.map((et) => et.spec.description).sort()).toEqual([
+      'add of a watched resource',
+      'delete of a watched resource',
+      'update of a watched resource',
+    ]);
+    for (const et of created) {
+      expect(et.metadata.ownerReferences).toEqual([
+        expect.objectContaining({ kind: 'ApiServerSource', name: 'src', controller: true }),
+      ]);
+      expect(et.spec.reference).toEqual({ ...brokerRef, namespace: 'demo' });
+      expect(et.spec.attributes).toContainEqual({
+        name: 'source',
+        required: true,
+        value: 'https://127.0.0.1:6443',
+      });
+    }
   });
 
   it('checks get, list and watch in every namespace the selector picks, naming each gap', async () => {

@@ -22,6 +22,7 @@ import {
 import type { References } from '../../references/references.js';
 import type { DestinationResolver } from '../../resolver/destination-resolver.js';
 import { propagateAvailability, type Deployment } from '../deployment-availability.js';
+import type { SourceEventTypes } from '../eventtype/source-event-types.js';
 import { isDerivative } from '../semantic.js';
 import type { AccessReviews } from './access-reviews.js';
 import { missingPermissions, serviceAccountUser } from './permissions.js';
@@ -37,6 +38,8 @@ export interface ApiServerSourceReconcilerOptions {
   systemNamespace: string;
   /** The API server URL: the `source` of every event (Knative's rest.Config.Host). */
   ceSource: string;
+  /** Registers the types it emits as EventTypes when the sink is a Broker or Channel. */
+  eventTypes: SourceEventTypes;
   /** Re-check permissions this often while Ready (default 10 min). */
   recheckMs?: number;
   /** Re-check this often while permissions are missing (default 30 s; RBAC changes sooner). */
@@ -45,6 +48,9 @@ export interface ApiServerSourceReconcilerOptions {
 }
 
 type Manager = ReturnType<typeof ApiServerSourceConditions.manage>;
+
+/** The CRD whose `registry.knative.dev/eventTypes` annotation describes what sources emit. */
+export const ApiServerSourceCrdName = 'apiserversources.sources.knative.dev';
 
 /** Reasons: Knative's (apiserversource.go, apiserver_lifecycle.go) plus ours. */
 export const ApiServerSourceReasons = {
@@ -123,7 +129,12 @@ export class ApiServerSourceReconciler implements KindReconciler<ApiServerSource
     status.ceAttributes = apiServerSourceEventTypes(source.spec.mode ?? 'Reference').map(
       (type) => ({ type, source: this.options.ceSource }),
     );
-    return result ?? requeueAfter(this.options.recheckMs ?? 10 * 60_000);
+    const registered = await this.options.eventTypes.reconcile(
+      source,
+      status.ceAttributes,
+      ApiServerSourceCrdName,
+    );
+    return result ?? registered ?? requeueAfter(this.options.recheckMs ?? 10 * 60_000);
   }
 
   /** The source's namespace, or every namespace its selector matches (sorted). */
