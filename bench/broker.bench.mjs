@@ -40,6 +40,7 @@ const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5000);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const TRIGGERS = 10;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const BENCH_TYPE = 'dev.knative-ts.bench'; // what lib/load.mjs sends
 const eventing = 'eventing.knative.dev/v1';
 
@@ -282,20 +283,47 @@ async function main() {
     }
 
     const runs = { concurrency: CONCURRENCY, durationMs: DURATION_MS, warmupMs: WARMUP_MS };
-    const rows = [];
-    for (const [broker, matching] of [
+    // ROUNDS interleaved rounds (relay, broker, for each broker in turn), the median of
+    // each: the first run through a cold process is about half as fast (JIT), and a loaded
+    // machine drifts over a run.
+    const median = (results) => {
+      const mid = (key) => {
+        const xs = results.map((r) => r[key]).sort((a, b) => a - b);
+        const m = Math.floor(xs.length / 2);
+        return xs.length % 2 ? xs[m] : (xs[m - 1] + xs[m]) / 2;
+      };
+      return {
+        eventsPerSec: mid('eventsPerSec'),
+        p50: mid('p50'),
+        p99: mid('p99'),
+        errors: results.reduce((a, r) => a + r.errors, 0),
+      };
+    };
+    const cases = [
       ['single', 1],
       ['all', TRIGGERS],
       ['one', 1],
-    ]) {
-      const relayResult = await load({
-        origin: `http://127.0.0.1:${relayPort}`,
-        path: `/${matching}`,
-        ...runs,
-      });
-      const brokerResult = await load({ origin: ingressOrigin, path: `/${ns}/${broker}`, ...runs });
-      rows.push({ broker, matching, relay: relayResult, brk: brokerResult });
+    ];
+    const samples = new Map(cases.map(([broker]) => [broker, { relay: [], brk: [] }]));
+    for (let round = 1; round <= ROUNDS; round++) {
+      console.error(`[bench broker] round ${round}/${ROUNDS}`);
+      for (const [broker, matching] of cases) {
+        const s = samples.get(broker);
+        s.relay.push(
+          await load({ origin: `http://127.0.0.1:${relayPort}`, path: `/${matching}`, ...runs }),
+        );
+        s.brk.push(await load({ origin: ingressOrigin, path: `/${ns}/${broker}`, ...runs }));
+        console.error(
+          `[bench broker]   ${broker}: relay ${fmt(s.relay.at(-1).eventsPerSec)} ev/s, broker ${fmt(s.brk.at(-1).eventsPerSec)} ev/s`,
+        );
+      }
     }
+    const rows = cases.map(([broker, matching]) => ({
+      broker,
+      matching,
+      relay: median(samples.get(broker).relay),
+      brk: median(samples.get(broker).brk),
+    }));
     // Auto-create off/on/off/on on broker `all`, JSON data, next to the relay.
     const autoCreateOrigin = `http://127.0.0.1:${autoCreatePort}`;
     const autoRelay = await load({
@@ -305,7 +333,8 @@ async function main() {
       ...runs,
     });
     const autoRows = [];
-    for (const on of [false, true, false, true]) {
+    // A B B A: a linear drift of the machine over the four runs cancels out of the means.
+    for (const on of [false, true, true, false]) {
       const origin = on ? autoCreateOrigin : ingressOrigin;
       autoRows.push({ on, r: await load({ origin, path: `/${ns}/all`, json: true, ...runs }) });
     }
@@ -318,7 +347,7 @@ async function main() {
     for (const [name, { adminPort }] of Object.entries(apps)) memory[name] = await rss(adminPort);
 
     console.log(
-      `broker benchmark: ingress → InMemoryChannel → broker-filter → subscriber, ${TRIGGERS} triggers, 1 KiB binary events, ${CONCURRENCY} concurrent senders, ${DURATION_MS} ms per run (+${WARMUP_MS} ms warm-up), loopback, LOCAL_MODE`,
+      `broker benchmark: ingress → InMemoryChannel → broker-filter → subscriber, 1 KiB binary events, ${CONCURRENCY} concurrent senders, ${DURATION_MS} ms per run (+${WARMUP_MS} ms warm-up), median of ${ROUNDS} interleaved rounds, loopback, LOCAL_MODE`,
     );
     console.log('triggers matching  target       events/s   p50 ms   p99 ms  errors');
     for (const { broker, matching, relay: r, brk: b } of rows) {
@@ -339,7 +368,7 @@ async function main() {
       `9 filtered-out Triggers: broker \`one\` (1 of ${TRIGGERS}) / broker \`single\` (1 of 1): throughput ${fmt(one.eventsPerSec / single.eventsPerSec, 2)}x, p50 ${fmt(one.p50 / single.p50, 2)}x`,
     );
     console.log(
-      `eventtype-auto-create, broker \`all\` (${TRIGGERS} of ${TRIGGERS} matching), 1 KiB JSON data, runs alternating off/on`,
+      `eventtype-auto-create, broker \`all\` (${TRIGGERS} of ${TRIGGERS} matching), 1 KiB JSON data, runs off/on/on/off`,
     );
     console.log('auto-create        target       events/s   p50 ms   p99 ms  errors');
     const row = (label, r) =>
@@ -348,17 +377,17 @@ async function main() {
       );
     row('node relay', autoRelay);
     for (const { on, r } of autoRows) row(on ? 'on' : 'off', r);
-    const mean = (on, key) => {
+    const meanOf = (on, key) => {
       const xs = autoRows.filter((x) => x.on === on).map((x) => x.r[key]);
       return xs.reduce((a, b) => a + b, 0) / xs.length;
     };
     for (const on of [false, true]) {
       console.log(
-        `${(on ? 'on (mean)' : 'off (mean)').padStart(17)}  ratio broker/relay: throughput ${fmt(mean(on, 'eventsPerSec') / autoRelay.eventsPerSec, 2)}x, p50 ${fmt(mean(on, 'p50') / autoRelay.p50, 2)}x, p99 ${fmt(mean(on, 'p99') / autoRelay.p99, 2)}x`,
+        `${(on ? 'on (mean)' : 'off (mean)').padStart(17)}  ratio broker/relay: throughput ${fmt(meanOf(on, 'eventsPerSec') / autoRelay.eventsPerSec, 2)}x, p50 ${fmt(meanOf(on, 'p50') / autoRelay.p50, 2)}x, p99 ${fmt(meanOf(on, 'p99') / autoRelay.p99, 2)}x`,
       );
     }
     console.log(
-      `auto-create on/off: throughput ${fmt(mean(true, 'eventsPerSec') / mean(false, 'eventsPerSec'), 3)}x, p50 ${fmt(mean(true, 'p50') / mean(false, 'p50'), 3)}x; EventTypes created: ${eventTypes.length} (${eventTypes.map((et) => et.metadata.name).join(', ')})`,
+      `auto-create on/off: throughput ${fmt(meanOf(true, 'eventsPerSec') / meanOf(false, 'eventsPerSec'), 3)}x, p50 ${fmt(meanOf(true, 'p50') / meanOf(false, 'p50'), 3)}x; EventTypes created: ${eventTypes.length} (${eventTypes.map((et) => et.metadata.name).join(', ')})`,
     );
     console.log(
       `RSS after the runs: ${Object.entries(memory)

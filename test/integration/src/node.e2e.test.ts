@@ -373,6 +373,36 @@ describe('the chart on the real node', () => {
     }
   }, 360_000);
 
+  it("an EventType written as v1beta2 is stored and read as v1beta3 through the chart's conversion webhook", async () => {
+    // The API server converts through the eventing-webhook Service (a pod of the
+    // controller) on every write and read of the other version.
+    const created = await client.create({
+      apiVersion: 'eventing.knative.dev/v1beta2',
+      kind: 'EventType',
+      metadata: { namespace: brokerNs, name: 'greeting' },
+      spec: {
+        type: 'dev.example.greeting',
+        source: 'https://example.com/greeter',
+        description: 'a greeting',
+        reference: { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: 'default' },
+      },
+    } as KubeObject);
+    expect(created.metadata.uid).toBeTruthy();
+    const stored = await client.get<KubeObject & { spec: { attributes?: unknown[] } }>({
+      apiVersion: 'eventing.knative.dev/v1beta3',
+      kind: 'EventType',
+      namespace: brokerNs,
+      name: 'greeting',
+    });
+    expect(stored.spec.attributes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'type', value: 'dev.example.greeting' }),
+        expect.objectContaining({ name: 'source', value: 'https://example.com/greeter' }),
+      ]),
+    );
+    await ready('eventing.knative.dev/v1beta2', 'EventType', brokerNs, 'greeting');
+  }, 120_000);
+
   it('a data-plane pod deleted under load is replaced, and the flow resumes', async () => {
     const ingress = `${clusterUrl(await svc(system, 'broker-ingress'))}/${brokerNs}/default`;
     const all = clusterUrl(await svc(brokerNs, 'display-all'));
