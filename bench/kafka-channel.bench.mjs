@@ -1,4 +1,4 @@
-/* global console, fetch, process, setTimeout */
+/* global clearInterval, clearTimeout, console, fetch, process, setInterval, setTimeout */
 // Benchmark: KafkaChannel end to end, from the sender's POST to the subscriber, through
 // kafka-channel-dispatcher (its built dist/main.js as its own process) and the real Kafka
 // of the local control plane (npm run cluster:up), at fan-out 1 and 4 with 1 KiB events
@@ -9,7 +9,13 @@
 // topic, writes the KafkaChannel with spec.subscribers and marks its TopicReady. The
 // sustained rate is accepted events / time until the last subscriber got the last one;
 // latency is per event, from just before the POST to its arrival at a subscriber.
+//
+// Then memory under lag: channel `lag` has one subscriber that takes 100 ms per event, so
+// its ordered consumer delivers about 10 events/s per partition while the senders store
+// hundreds per second; the dispatcher's RSS is sampled while the backlog grows. It must
+// stay flat however long the backlog: fetches are bounded in bytes, deliveries in number.
 import { execFileSync, spawn } from 'node:child_process';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -25,6 +31,8 @@ const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const PARTITIONS = Number(process.env.BENCH_KAFKA_PARTITIONS ?? 8);
 const FANOUTS = [1, 4];
+const LAG_MS = Number(process.env.BENCH_KAFKA_LAG_MS ?? 15_000);
+const SLOW_SINK_MS = 100;
 const KC = 'messaging.knative.dev/v1beta1';
 
 const children = [];
@@ -106,7 +114,9 @@ async function main() {
   const admin = kafka.admin();
   await admin.connect();
   const ns = `bench-kc-${Date.now().toString(36)}`;
-  const topics = FANOUTS.map((n) => `knative-messaging-kafka.${ns}.fan${n}`);
+  const topics = [...FANOUTS.map((n) => `fan${n}`), 'lag'].map(
+    (name) => `knative-messaging-kafka.${ns}.${name}`,
+  );
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   try {
     const sinks = spawnJson([
@@ -120,6 +130,17 @@ async function main() {
       });
       return reset ? undefined : res.json();
     };
+    let slowCount = 0;
+    const slowSink = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () =>
+        setTimeout(() => {
+          slowCount++;
+          res.writeHead(202).end();
+        }, SLOW_SINK_MS),
+      );
+    });
+    await new Promise((r) => slowSink.listen(0, '127.0.0.1', r));
     const relay = spawnJson([join(here, 'lib/relay.mjs'), JSON.stringify(ports)]);
     const { port: relayPort } = await firstJson(relay.lines, (e) => typeof e.port === 'number');
 
@@ -127,20 +148,32 @@ async function main() {
       waitForLeaders: true,
       topics: topics.map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })),
     });
-    for (const n of FANOUTS) {
+    const channels = [
+      ...FANOUTS.map((n) => ({
+        name: `fan${n}`,
+        subscribers: ports.slice(0, n).map((p, i) => ({
+          uid: `bench-${n}-${i}`,
+          generation: 1,
+          subscriberUri: `http://127.0.0.1:${p}/`,
+        })),
+      })),
+      {
+        name: 'lag',
+        subscribers: [
+          {
+            uid: 'bench-lag-0',
+            generation: 1,
+            subscriberUri: `http://127.0.0.1:${slowSink.address().port}/`,
+          },
+        ],
+      },
+    ];
+    for (const { name, subscribers } of channels) {
       const created = await client.create({
         apiVersion: KC,
         kind: 'KafkaChannel',
-        metadata: { namespace: ns, name: `fan${n}` },
-        spec: {
-          numPartitions: PARTITIONS,
-          replicationFactor: 1,
-          subscribers: ports.slice(0, n).map((p, i) => ({
-            uid: `bench-${n}-${i}`,
-            generation: 1,
-            subscriberUri: `http://127.0.0.1:${p}/`,
-          })),
-        },
+        metadata: { namespace: ns, name },
+        spec: { numPartitions: PARTITIONS, replicationFactor: 1, subscribers },
       });
       await client.updateStatus({
         ...created,
@@ -169,8 +202,8 @@ async function main() {
     );
     dispatcher.lines.on('line', () => {}); // keep draining its log
     const origin = `http://127.0.0.1:${httpPort}`;
-    const groups = FANOUTS.flatMap((n) =>
-      ports.slice(0, n).map((_, i) => `kafka.${ns}.fan${n}.bench-${n}-${i}`),
+    const groups = channels.flatMap(({ name, subscribers }) =>
+      subscribers.map((sub) => `kafka.${ns}.${name}.${sub.uid}`),
     );
     await until('every consumer group to consume', async () => {
       const { groups: described } = await admin.describeGroups(groups);
@@ -219,7 +252,34 @@ async function main() {
         rss: await rssMiB(adminPort),
       });
     }
+
+    // Memory under lag: store as fast as the senders go into `lag`, sampling RSS.
+    console.error(
+      `[bench kafka] memory under lag: ${LAG_MS} ms of load on a 100 ms/event subscriber`,
+    );
+    const lagBefore = await rssMiB(adminPort);
+    let lagPeak = lagBefore;
+    const sampler = setInterval(() => {
+      void rssMiB(adminPort).then((v) => (lagPeak = Math.max(lagPeak, v)));
+    }, 250);
+    const lagLoad = await load({
+      origin,
+      path: `/${ns}/lag`,
+      concurrency: CONCURRENCY,
+      durationMs: LAG_MS,
+      warmupMs: 0,
+    });
+    clearInterval(sampler);
+    const lagAfter = await rssMiB(adminPort);
+    const lag = {
+      accepted: lagLoad.accepted,
+      delivered: slowCount,
+      before: lagBefore,
+      peak: lagPeak,
+      after: lagAfter,
+    };
     dispatcher.child.kill('SIGTERM');
+    slowSink.close();
 
     console.log(
       `kafka-channel-dispatcher benchmark: 1 KiB binary events, ${CONCURRENCY} concurrent senders, ${DURATION_MS} ms per run, ` +
@@ -238,6 +298,11 @@ async function main() {
           `(ingress alone: ${fmt(kc.eventsPerSec)} ev/s, p50 ${fmt(kc.p50, 2)} ms until the 202)`,
       );
     }
+    console.log(
+      `memory under lag (1 subscriber at ${SLOW_SINK_MS} ms/event, ${PARTITIONS} partitions, ordered): ` +
+        `${lag.accepted} stored in ${LAG_MS} ms, ${lag.delivered} delivered, backlog ${lag.accepted - lag.delivered} events; ` +
+        `dispatcher RSS ${fmt(lag.before)} MiB before, peak ${fmt(lag.peak)} MiB, ${fmt(lag.after)} MiB at the end`,
+    );
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
     await client.delete({ apiVersion: 'v1', kind: 'Namespace', name: ns }).catch((err) => {
