@@ -72,7 +72,13 @@ describe('Knative scenarios in local mode', () => {
   const ports: Record<string, number> = {};
   const channelKinds = installedChannelKinds();
 
-  const ready = (apiVersion: string, kind: string, namespace: string, name: string) =>
+  const ready = (
+    apiVersion: string,
+    kind: string,
+    namespace: string,
+    name: string,
+    timeoutMs = 60_000,
+  ) =>
     eventually(
       `${kind} ${namespace}/${name} Ready`,
       async () => {
@@ -81,7 +87,7 @@ describe('Knative scenarios in local mode', () => {
           o.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') || undefined
         );
       },
-      60_000,
+      timeoutMs,
     );
 
   /**
@@ -200,6 +206,10 @@ describe('Knative scenarios in local mode', () => {
         },
       );
       const display = displays['event-display'] as TestServiceProcess;
+      // Ready first: a durable channel's subscriber is ready only once its consumer
+      // consumes (a Kafka group join can take tens of seconds on a loaded machine), and a
+      // new consumer starts at the end of its topic, so ticks before that are not replayed.
+      await ready('flows.knative.dev/v1', 'Sequence', ns, 'sequence', 120_000);
       const event = await eventually(
         'the sequence reply at the display',
         async () =>
@@ -215,7 +225,7 @@ describe('Knative scenarios in local mode', () => {
       const first = { ...channel, namespace: ns, name: 'sequence-kn-sequence-0' };
       await expect(client.get(first)).resolves.toMatchObject({ kind: channel.kind });
     },
-    90_000,
+    200_000,
   );
 
   it('parallel: even and odd ticks take their own branch, alternating', async () => {
