@@ -78,17 +78,23 @@ describe('Knative scenarios in local mode', () => {
     namespace: string,
     name: string,
     timeoutMs = 60_000,
-  ) =>
-    eventually(
+  ) => {
+    let last: unknown;
+    return eventually(
       `${kind} ${namespace}/${name} Ready`,
       async () => {
         const o = await client.get<KubeObject & Status>({ apiVersion, kind, namespace, name });
+        last = o.status;
         return (
           o.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') || undefined
         );
       },
       timeoutMs,
-    );
+    ).catch((err: unknown) => {
+      // The conditions say which part is not ready: keep them in the failure.
+      throw new Error(`${(err as Error).message}; last status: ${JSON.stringify(last)}`);
+    });
+  };
 
   /**
    * Runs the example's test services locally, then applies the rest of its YAML in `ns`;
