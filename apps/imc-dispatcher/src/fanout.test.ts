@@ -43,7 +43,7 @@ describe('fanOut', () => {
 
   it('makes no request for a subscriber the prefilter skips, and counts it as taken', async () => {
     const { channel, sent } = channelTo(['http://a', 'http://b', 'http://c'], () => ok);
-    const prefilter = { skips: (uri: string) => uri !== 'http://b' };
+    const prefilter = { skipper: () => (uri: string) => uri !== 'http://b' };
     expect(await fanOut(channel, event, {}, { prefilter })).toEqual({ ok: true, failures: [] });
     expect(sent).toEqual(['http://b']);
   });

@@ -68,15 +68,22 @@ export class TriggerPrefilter {
     this.triggers.delete(`${namespace}/${name}`);
   }
 
-  /** True when broker-filter would answer 200 without delivering `event` to `subscriberUri`. */
-  skips(subscriberUri: string, event: CloudEvent): boolean {
-    if (this.triggers.size === 0) return false;
-    const target = this.parse(subscriberUri);
-    if (target === undefined) return false;
-    const trigger = this.triggers.get(target.key);
-    if (trigger?.matches === undefined || trigger.uid !== target.uid) return false;
-    if (readBrokerTtl(event) === undefined) return false;
-    return !trigger.matches(stripBrokerTtl(event).event);
+  /**
+   * For one event, the test of each subscriber URI: true when broker-filter would answer
+   * 200 without delivering the event there. Undefined when no subscriber can be skipped
+   * (no Trigger known, no valid broker TTL), so a fan-out pays nothing per subscriber.
+   */
+  skipper(event: CloudEvent): ((subscriberUri: string) => boolean) | undefined {
+    if (this.triggers.size === 0 || readBrokerTtl(event) === undefined) return undefined;
+    // What broker-filter's filter sees: the event without its TTL, made once per event.
+    const filtered = stripBrokerTtl(event).event;
+    return (subscriberUri) => {
+      const target = this.parse(subscriberUri);
+      if (target === undefined) return false;
+      const trigger = this.triggers.get(target.key);
+      if (trigger?.matches === undefined || trigger.uid !== target.uid) return false;
+      return !trigger.matches(filtered);
+    };
   }
 
   private parse(uri: string): ParsedSubscriber {
