@@ -21,6 +21,9 @@ echo "[test] 3/3 jest: unit, app start-up and integration tests"
 # --forceExit: a suite whose setup failed may leave a child process or watch open; the
 # run must still end (its failures are already counted) instead of hanging CI.
 mkdir -p .local
+# Every app a test starts keeps its whole log here, to read after a failure.
+export APP_LOG_DIR="$PWD/.local/app-logs"
+rm -rf "$APP_LOG_DIR"
 status=0
 NODE_OPTIONS=--experimental-vm-modules npx jest --maxWorkers=1 --forceExit --json --outputFile=.local/test-results.json "$@" || status=$?
 node scripts/test-summary.mjs .local/test-results.json

@@ -16,6 +16,11 @@ export interface ChannelWatcherOptions {
   clusterDomain: string;
   consumers: ConsumerSet;
   log: Logger;
+  /**
+   * A channel is gone, and with it its topic (the controller deletes the topic before it
+   * lets the channel go): clients that touched the topic must drop it.
+   */
+  onTopicDeleted?(topic: string): void;
   /** Injected for tests; defaults to an all-namespaces KafkaChannel informer. */
   informer?: Informer<KafkaChannel>;
 }
@@ -68,7 +73,9 @@ export class ChannelWatcher {
   unload(kc: KafkaChannel): void {
     const namespace = kc.metadata.namespace ?? '';
     const name = kc.metadata.name ?? '';
+    const topic = this.table.get(namespace, name)?.topic;
     this.table.delete(namespace, name);
     this.options.consumers.sync(`${namespace}/${name}`, undefined);
+    if (topic !== undefined) this.options.onTopicDeleted?.(topic);
   }
 }

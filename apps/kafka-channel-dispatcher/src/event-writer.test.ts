@@ -105,4 +105,47 @@ describe('EventWriter', () => {
     await first;
     await w.close();
   });
+
+  it('moves on from a request Kafka never answers: the next write gets a fresh producer', async () => {
+    const p = fakeProducers();
+    const w = new EventWriter({
+      newProducer: p.newProducer,
+      timeoutMs: 30,
+      maxPendingBytes: 1e6,
+      log,
+    });
+    // The first request is never released: a producer stuck in kafkajs's own retries.
+    await expect(w.write('t', record('1'))).rejects.toMatchObject({ code: 'Unavailable' });
+    const next = w.write('t', record('2'));
+    await tick();
+    expect(p.batches).toEqual([['1'], ['2']]);
+    expect(p.created()).toBe(2);
+    p.releases[1]?.();
+    await next;
+    await w.close();
+  });
+
+  it.each([
+    ['a topic it wrote to', 'gone', 2],
+    ['a topic it never wrote to', 'other', 1],
+  ])('replaces the producer after the deletion of %s', async (_case, deleted, producers) => {
+    const p = fakeProducers();
+    const w = new EventWriter({
+      newProducer: p.newProducer,
+      timeoutMs: 5000,
+      maxPendingBytes: 1e6,
+      log,
+    });
+    const first = w.write('gone', record('1'));
+    await tick();
+    p.releases[0]?.();
+    await first;
+    w.forgetTopic(deleted);
+    const second = w.write('kept', record('2'));
+    await tick();
+    p.releases[1]?.();
+    await second;
+    expect(p.created()).toBe(producers);
+    await w.close();
+  });
 });

@@ -4,11 +4,14 @@
  * so writes that arrive while a request is out are gathered into the next one: batches
  * grow with load and nothing waits when idle. A write is refused at once (Overloaded)
  * when too many bytes are already waiting, and fails (Unavailable) when Kafka has not
- * acknowledged it within the timeout; a failed request replaces the producer, so a
- * broker restart that invalidated its producer id does not poison later writes.
+ * acknowledged it within the timeout; a failed or timed-out request replaces the producer,
+ * so a broker restart that invalidated its producer id does not poison later writes, and
+ * one stuck request does not hold up every channel behind it. A deleted topic that the
+ * producer wrote to replaces it too (see deleted-topics.ts).
  */
-import type { Logger } from '@knative-ts/runtime';
+import { withDeadline, type Logger } from '@knative-ts/runtime';
 import type { Producer } from 'kafkajs';
+import { TouchedTopics } from './deleted-topics.js';
 import type { EventRecord } from './kafka-binding.js';
 
 /** Why a write was not stored; the ingress maps each to a status code. */
@@ -43,6 +46,9 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
+/** How long a replaced producer may take to disconnect before the writer moves on. */
+const DISCONNECT_WAIT_MS = 2_000;
+
 /** The one writer of a dispatcher process. */
 export class EventWriter {
   private producer: Producer | undefined;
@@ -52,6 +58,9 @@ export class EventWriter {
   private sending = false;
   private closed = false;
   private connected = false;
+  /** Topics the current producer wrote to; one of them deleted makes it `stale`. */
+  private readonly touched = new TouchedTopics();
+  private stale = false;
 
   constructor(private readonly options: EventWriterOptions) {}
 
@@ -104,6 +113,13 @@ export class EventWriter {
     });
   }
 
+  /** `topic` was deleted: a producer that wrote to it is replaced before the next request. */
+  forgetTopic(topic: string): void {
+    if (!this.touched.has(topic)) return;
+    this.options.log.info({ topic }, 'topic deleted; the next write uses a fresh producer');
+    this.stale = true;
+  }
+
   /** Fails what is still waiting and disconnects. */
   async close(): Promise<void> {
     this.closed = true;
@@ -149,12 +165,21 @@ export class EventWriter {
       byTopic.set(entry.topic, list);
     }
     try {
+      // Requests are serial, so nothing is in flight on the stale producer now.
+      if (this.stale) await this.resetProducer();
       const producer = await this.ensureProducer();
-      await producer.sendBatch({
-        acks: -1,
-        timeout: this.options.timeoutMs,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      });
+      for (const topic of byTopic.keys()) this.touched.add(topic);
+      await withDeadline(
+        producer.sendBatch({
+          acks: -1,
+          timeout: this.options.timeoutMs,
+          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+        }),
+        // Every write of the batch has been answered 503 by then; kafkajs may go on
+        // retrying far longer, and the writes behind it must not wait for that.
+        this.options.timeoutMs,
+        'Kafka produce request',
+      );
       this.connected = true;
       for (const entry of batch) this.settle(entry);
     } catch (err) {
@@ -206,10 +231,15 @@ export class EventWriter {
   private async resetProducer(): Promise<void> {
     const producer = this.producer;
     this.producer = undefined;
+    this.touched.clear();
+    this.stale = false;
     if (!producer) return;
-    await producer.disconnect().catch((err: unknown) => {
-      this.options.log.debug({ err }, 'disconnecting the failed producer failed');
-    });
+    // Bounded: the next request must not wait on a producer that is being thrown away.
+    await withDeadline(producer.disconnect(), DISCONNECT_WAIT_MS, 'producer disconnect').catch(
+      (err: unknown) => {
+        this.options.log.debug({ err }, 'disconnecting the replaced producer failed');
+      },
+    );
   }
 }
 

@@ -49,7 +49,7 @@ const consumers = new ConsumerSet(
   (channel, sub, current) =>
     new SubscriberConsumer({
       kafka,
-      admin: () => admin.get(),
+      admin,
       namespace: channel.namespace,
       channel: channel.name,
       topic: channel.topic,
@@ -71,7 +71,16 @@ const consumers = new ConsumerSet(
     }),
   log,
 );
-const watcher = new ChannelWatcher({ client, clusterDomain: env.CLUSTER_DOMAIN, consumers, log });
+const watcher = new ChannelWatcher({
+  client,
+  clusterDomain: env.CLUSTER_DOMAIN,
+  consumers,
+  log,
+  onTopicDeleted: (topic) => {
+    writer.forgetTopic(topic);
+    admin.forgetTopic(topic);
+  },
+});
 const eventTypes = startEventTypeAutoCreate({
   client,
   log,

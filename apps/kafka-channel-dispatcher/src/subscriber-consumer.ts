@@ -11,16 +11,19 @@
  */
 import type { CloudEvent, DispatchResult, Sender } from '@knative-ts/delivery';
 import { eventKey } from '@knative-ts/delivery';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@knative-ts/runtime';
 import type { KafkaDeliveryOrder } from '@knative-ts/types';
-import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { CompiledSubscriber } from './channel-config.js';
 import { initializeOffsets } from './initial-offsets.js';
 import { fromRecord } from './kafka-binding.js';
+import type { SharedAdmin } from './shared-admin.js';
 
 export interface SubscriberConsumerOptions {
   kafka: Pick<Kafka, 'consumer'>;
-  admin: () => Promise<Admin>;
+  /** The process's admin, for the group's initial offsets. */
+  admin: Pick<SharedAdmin, 'run'>;
   namespace: string;
   channel: string;
   topic: string;
@@ -81,17 +84,23 @@ export class SubscriberConsumer {
 
   private async run(): Promise<void> {
     const { log, group, topic, retryDelayMs = 2_000 } = this.o;
+    const { signal } = this.abort;
     while (!this.stopped) {
       try {
-        const admin = await this.o.admin();
-        const outcome = await initializeOffsets(admin, group, topic);
+        // Abandoned on stop: against an unreachable Kafka it retries far longer than a
+        // shutdown waits, and the offsets are checked again on the next start anyway.
+        const outcome = await untilAborted(
+          this.o.admin.run(topic, (admin) => initializeOffsets(admin, group, topic)),
+          signal,
+        );
         log.info({ group, topic, offsets: outcome }, 'consumer group offsets ready');
         await this.startConsumer();
         return;
       } catch (err) {
+        if (this.stopped) return;
         log.warn({ err, group, topic }, 'consumer group not started; retrying');
         await this.disposeConsumer();
-        await new Promise((r) => setTimeout(r, retryDelayMs));
+        await sleep(retryDelayMs, undefined, { signal }).catch(() => undefined);
       }
     }
   }
@@ -116,7 +125,7 @@ export class SubscriberConsumer {
       // kafkajs restarts retriable crashes itself; anything else gets a fresh consumer.
       if (!restart && !this.stopped) this.scheduleRestart();
     });
-    await consumer.connect();
+    await untilAborted(consumer.connect(), this.abort.signal);
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({
       autoCommit: true,
@@ -229,4 +238,15 @@ export class SubscriberConsumer {
     }
     this.o.onFinished?.(decoded.event, result);
   }
+}
+
+/** `work`, or a rejection as soon as `signal` aborts (`work` is left to settle). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  work.catch(() => undefined);
+  if (signal.aborted) return Promise.reject(new Abandoned('stopping'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Abandoned('stopping'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

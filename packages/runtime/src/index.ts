@@ -13,6 +13,7 @@ export {
   type Schema,
 } from './config.js';
 export { RuntimeError, RuntimeErrorCode } from './errors.js';
+export { withDeadline } from './deadline.js';
 export {
   createLogger,
   LOG_LEVELS,

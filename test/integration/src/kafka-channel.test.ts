@@ -102,6 +102,53 @@ describe('KafkaChannel', () => {
     );
   }, 90_000);
 
+  it('goes on serving the other channels after a used channel and its topic are deleted', async () => {
+    // kafkajs clients keep every topic they touched in their metadata requests; one deleted
+    // topic then fails them for every channel (tulios/kafkajs#1622).
+    const ns = await sys.namespace('itest-kc-deleted');
+    const kept = await recorder(ns, 'kept-sub');
+    const later = await recorder(ns, 'later-sub');
+    await recorder(ns, 'old-sub');
+    for (const name of ['old', 'kept']) {
+      await sys.client.create(kafkaChannel(ns, name));
+      await sys.client.create(subscription(ns, name, name, `${name}-sub`));
+      await ready(sys.client, ...SUB, ns, name);
+      expect((await send(ns, name, `${name}-1`)).status).toBe(202);
+    }
+    await eventually('kept-1 delivered', async () =>
+      kept.events.find((e) => e.attributes['id'] === 'kept-1'),
+    );
+
+    await sys.client.delete({ apiVersion: KC[0], kind: KC[1], namespace: ns, name: 'old' });
+    const oldTopic = `knative-messaging-kafka.${ns}.old`;
+    await eventually(
+      'the old topic deleted and the channel gone from the dispatcher',
+      async () =>
+        !(await admin.listTopics()).includes(oldTopic) &&
+        (await send(ns, 'old', 'old-2')).status === 404
+          ? true
+          : undefined,
+      30_000,
+    );
+
+    // The producer wrote to the deleted topic: the next write must still be stored.
+    const afterDelete = await send(ns, 'kept', 'kept-2');
+    expect(afterDelete.status).toBe(202);
+    // The admin set up a group on the deleted topic: a new subscriber must still start.
+    await sys.client.create(kafkaChannel(ns, 'later'));
+    await sys.client.create(subscription(ns, 'later', 'later', 'later-sub'));
+    await ready(sys.client, ...SUB, ns, 'later');
+    expect((await send(ns, 'later', 'later-1')).status).toBe(202);
+    for (const [r, id] of [
+      [kept, 'kept-2'],
+      [later, 'later-1'],
+    ] as const) {
+      await eventually(`${id} delivered`, async () =>
+        r.events.find((e) => e.attributes['id'] === id),
+      );
+    }
+  }, 120_000);
+
   it('delivers an event to every subscriber unchanged, and refuses what it must', async () => {
     const ns = await sys.namespace('itest-kc-fanout');
     const a = await recorder(ns, 'sub-a');

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { RuntimeError, RuntimeErrorCode } from '../errors.js';
 
@@ -37,6 +38,7 @@ export async function startAppProcess(
   liveChildren().add(child);
   child.once('exit', () => liveChildren().delete(child));
   let stderr = '';
+  keepLogWhenAsked(child, mainPath);
   // The last log lines go into a stop failure: they say what the app was still waiting on.
   const recentLines: string[] = [];
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -87,6 +89,23 @@ export async function startAppProcess(
 }
 
 const RECENT_LINES_KEPT = 40;
+
+/**
+ * With APP_LOG_DIR set, every app's whole output goes to `<dir>/<app>-<pid>.log`: a CI
+ * failure in a long serial run can then be read after the fact, not only its last lines.
+ */
+function keepLogWhenAsked(child: ChildProcess, mainPath: string): void {
+  const dir = process.env.APP_LOG_DIR;
+  if (!dir || child.pid === undefined) return;
+  mkdirSync(dir, { recursive: true });
+  // apps/<app>/dist/main.js: the app's folder names it.
+  const app = basename(dirname(dirname(mainPath)));
+  const file = createWriteStream(join(dir, `${app}-${child.pid}.log`));
+  file.on('error', (err) => process.stderr.write(`APP_LOG_DIR: ${err.message}\n`));
+  child.stdout?.pipe(file, { end: false });
+  child.stderr?.pipe(file, { end: false });
+  child.once('exit', () => file.end());
+}
 
 const CHILDREN_KEY = Symbol.for('knative-ts.testing.app-processes');
 
