@@ -1,5 +1,5 @@
 import type { KubeObject } from '@knative-ts/kube';
-import { Kafka, logLevel } from 'kafkajs';
+import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
 import {
   eventRequest,
   kafkaChannel,
@@ -310,6 +310,65 @@ describe('KafkaChannel', () => {
       Array.from({ length: 10 }, (_, i) => `ord-${i}`),
     );
   }, 120_000);
+
+  it('shares the partitions of a subscriber between dispatcher replicas, and hands them over when one stops', async () => {
+    const ns = await sys.namespace('itest-kc-replicas');
+    const sub = await recorder(ns, 'sub');
+    await sys.client.create(kafkaChannel(ns, 'ch', { numPartitions: 4 }));
+    await sys.client.create(subscription(ns, 'to-sub', 'ch', 'sub'));
+    const { metadata } = await ready(sys.client, ...SUB, ns, 'to-sub');
+    const group = `kafka.${ns}.ch.${metadata.uid}`;
+    // The partitions each member of the subscriber's group holds, once the group is Stable.
+    const partitionsPerMember = async () => {
+      const g = (await admin.describeGroups([group])).groups[0];
+      if (g?.state !== 'Stable') return undefined;
+      return g.members.map((m) => {
+        const assigned = AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment;
+        return Object.values(assigned ?? {}).flat().length;
+      });
+    };
+    const received = (prefix: string) =>
+      sub.events.filter((e) => String(e.attributes['id']).startsWith(prefix)).length;
+
+    const { replica, port: replicaPort } = await sys.startReplica();
+    try {
+      const shared = await eventually(
+        'both replicas holding partitions of the group',
+        async () => {
+          const counts = await partitionsPerMember();
+          return counts?.length === 2 && counts.every((n) => n > 0) ? counts : undefined;
+        },
+        60_000,
+      );
+      expect(shared.reduce((a, b) => a + b, 0)).toBe(4);
+      // Either replica's ingress takes events, and between them every partition is read.
+      for (let i = 0; i < 40; i++) {
+        const { headers, body } = eventRequest(`rep-${i}`, { partitionkey: `k${i}` });
+        const port = i % 2 === 0 ? sys.port : replicaPort;
+        expect((await post(`http://127.0.0.1:${port}/${ns}/ch`, headers, body)).status).toBe(202);
+      }
+      await eventually('all 40 delivered', async () => (received('rep-') >= 40 ? true : undefined));
+      // Once each: one group, not a group per replica.
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(received('rep-')).toBe(40);
+    } finally {
+      await replica.stop('SIGTERM', 20_000);
+    }
+
+    // The replica left the group: the one remaining takes over all four partitions.
+    await eventually(
+      'one member holding all four partitions',
+      async () => ((await partitionsPerMember())?.join() === '4' ? true : undefined),
+      60_000,
+    );
+    for (let i = 0; i < 20; i++) {
+      expect((await send(ns, 'ch', `after-${i}`, { partitionkey: `k${i}` })).status).toBe(202);
+    }
+    await eventually('the events after the hand-over delivered', async () =>
+      received('after-') >= 20 ? true : undefined,
+    );
+    expect(new Set(sub.events.map((e) => e.attributes['id'])).size).toBe(60);
+  }, 180_000);
 
   it('answers 503 while Kafka is stopped, and delivers again once it is back', async () => {
     const ns = await sys.namespace('itest-kc-outage');

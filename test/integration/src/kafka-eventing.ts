@@ -37,6 +37,11 @@ export interface KafkaEventing {
   port: number;
   /** SIGKILLs the dispatcher (when `kill`) or stops it, then starts it again on the same port. */
   restartDispatcher(kill: boolean): Promise<void>;
+  /**
+   * Another dispatcher replica, on an event port of its own (returned with it); the
+   * caller stops it.
+   */
+  startReplica(): Promise<{ replica: AppProcess; port: number }>;
   /** A namespace for one test (deleted by stop). */
   namespace(prefix: string): Promise<string>;
   stop(): Promise<void>;
@@ -68,8 +73,12 @@ export async function startKafkaEventing(env: Record<string, string> = {}): Prom
   const controller = await startAppProcess(main('eventing-controller'), base, {
     startTimeoutMs: 30_000,
   });
-  const startDispatcher = () =>
-    startAppProcess(main(DispatcherService), dispatcherEnv, { startTimeoutMs: 30_000 });
+  const startDispatcher = (extra: Record<string, string> = {}) =>
+    startAppProcess(
+      main(DispatcherService),
+      { ...dispatcherEnv, ...extra },
+      { startTimeoutMs: 30_000 },
+    );
   const system_: KafkaEventing = {
     system,
     client,
@@ -79,6 +88,11 @@ export async function startKafkaEventing(env: Record<string, string> = {}): Prom
     async restartDispatcher(kill) {
       await system_.dispatcher.stop(kill ? 'SIGKILL' : 'SIGTERM', 20_000);
       system_.dispatcher = await startDispatcher();
+    },
+    async startReplica() {
+      const replicaPort = await freePort();
+      const replica = await startDispatcher({ HTTP_PORT: String(replicaPort) });
+      return { replica, port: replicaPort };
     },
     async namespace(prefix) {
       const ns = uniqueName(prefix);
