@@ -64,6 +64,30 @@ describe('makeConsumerConfig', () => {
     expect(got.ackWaitMs).toBe(ackWaitMs);
   });
 
+  it.each<[string, ConsumerConfigArgs['template'], object]>([
+    ['no fetch settings: the dispatcher’s own', undefined, {}],
+    [
+      'fetchBatchSize and fetchMaxWait as a Go duration',
+      { fetchBatchSize: 20, fetchMaxWait: '5s' },
+      { batch: 20, expiresMs: 5000 },
+    ],
+    [
+      'fetchMaxWait in nanoseconds, as Knative’s CRD declares it',
+      { fetchMaxWait: 2_000_000_000 },
+      { expiresMs: 2000 },
+    ],
+    [
+      'a wait below what nats.js accepts is raised to 1 s',
+      { fetchMaxWait: '200ms' },
+      { expiresMs: 1000 },
+    ],
+    ['zero values are unset', { fetchBatchSize: 0, fetchMaxWait: 0 }, {}],
+  ])('pull requests: %s', (_case, template, want) => {
+    const args: ConsumerConfigArgs = { name: 'KN_SUB_1', ordered: false };
+    if (template) args.template = template;
+    expect(makeConsumerConfig(args).pull).toEqual(want);
+  });
+
   it('refuses an ackWait that is not a Go duration', () => {
     expect(() =>
       makeConsumerConfig({ name: 'x', ordered: false, template: { ackWait: 'PT1S' } }),

@@ -9,7 +9,11 @@
  * accepted is lost. AckWait is the delivery timeout + 500 ms as in Knative (else the
  * template's ackWait, else 30 s); the dispatcher reports progress (`+WPI`) while retrying,
  * so retries longer than AckWait are not redelivered meanwhile. Ordered subscriptions get
- * MaxAckPending 1: one event at a time across every replica. Pure.
+ * MaxAckPending 1: one event at a time across every replica. The template's
+ * fetchBatchSize and fetchMaxWait size each pull request, as in eventing-natss's pull
+ * consumer; `consumerType: push` is served by the same pull consumer (the delivery
+ * guarantees are the same, and replicas share a pull consumer without a queue group).
+ * Pure.
  */
 import type { ConsumerConfig } from '@nats-io/jetstream';
 import { nanos, parseGoDuration } from '@knative-ts/nats';
@@ -30,6 +34,15 @@ const DELIVER = {
 } as const;
 const REPLAY = { Instant: 'instant', Original: 'original' } as const;
 
+/** nats.js refuses a pull that expires sooner. */
+const MIN_PULL_EXPIRES_MS = 1_000;
+
+/** How each pull request is sized: messages per pull, and how long a pull waits. */
+export interface PullOptions {
+  batch?: number;
+  expiresMs?: number;
+}
+
 export interface ConsumerConfigArgs {
   name: string;
   template?: ConsumerConfigTemplate;
@@ -42,6 +55,7 @@ export interface ConsumerConfigArgs {
 export function makeConsumerConfig(args: ConsumerConfigArgs): {
   config: Partial<ConsumerConfig> & { durable_name: string };
   ackWaitMs: number;
+  pull: PullOptions;
 } {
   const t = args.template ?? {};
   let ackWaitMs = t.ackWait ? parseGoDuration(t.ackWait) : DEFAULT_ACK_WAIT_MS;
@@ -63,7 +77,19 @@ export function makeConsumerConfig(args: ConsumerConfigArgs): {
   if (t.filterSubject) config.filter_subject = t.filterSubject;
   if (t.rateLimitBPS) config.rate_limit_bps = t.rateLimitBPS;
   if (t.sampleFrequency) config.sample_freq = t.sampleFrequency;
-  return { config, ackWaitMs };
+  return { config, ackWaitMs, pull: pullOptions(t) };
+}
+
+function pullOptions(t: ConsumerConfigTemplate): PullOptions {
+  const pull: PullOptions = {};
+  if (t.fetchBatchSize && t.fetchBatchSize > 0) pull.batch = t.fetchBatchSize;
+  if (t.fetchMaxWait !== undefined) {
+    // Knative's CRD declares nanoseconds; a Go duration string is accepted as well.
+    const ms =
+      typeof t.fetchMaxWait === 'number' ? t.fetchMaxWait / 1e6 : parseGoDuration(t.fetchMaxWait);
+    if (ms > 0) pull.expiresMs = Math.max(MIN_PULL_EXPIRES_MS, Math.round(ms));
+  }
+  return pull;
 }
 
 /** The fields of `want` that the server's consumer differs in. */

@@ -204,6 +204,7 @@ export class JetStreamChannels {
         stream: config.stream,
         config: sub.consumer.config,
         ackWaitMs: sub.consumer.ackWaitMs,
+        pull: sub.consumer.pull,
         ordered: config.ordered,
         maxInFlight: this.options.maxInFlight,
         deliver,

@@ -50,8 +50,9 @@ function fakeMsg(seq: number) {
 const silentLog = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 function consumerWith(
-  consume: () => Promise<FakeMessages>,
+  consume: (opts?: unknown) => Promise<FakeMessages>,
   deliver: (msg: JsMsg, signal: AbortSignal) => Promise<Outcome>,
+  extra: Partial<ConstructorParameters<typeof SubscriptionConsumer>[2]> = {},
 ) {
   const js = {
     consumers: { get: async () => ({ consume }) },
@@ -64,6 +65,7 @@ function consumerWith(
     maxInFlight: 4,
     deliver,
     log: silentLog as never,
+    ...extra,
   });
 }
 
@@ -75,6 +77,32 @@ async function stopWithin(consumer: SubscriptionConsumer, ms: number): Promise<s
   clearTimeout(timer);
   return outcome;
 }
+
+describe('SubscriptionConsumer pulls', () => {
+  it.each<[string, Partial<ConstructorParameters<typeof SubscriptionConsumer>[2]>, object]>([
+    ['up to maxInFlight per pull by default', {}, { max_messages: 4 }],
+    [
+      'the template’s fetchBatchSize and fetchMaxWait',
+      { pull: { batch: 20, expiresMs: 5000 } },
+      { max_messages: 20, expires: 5000 },
+    ],
+    ['one at a time when ordered', { ordered: true, pull: { batch: 20 } }, { max_messages: 1 }],
+  ])('%s', async (_case, extra, want) => {
+    let asked: unknown;
+    const consumer = consumerWith(
+      async (opts) => {
+        asked = opts;
+        return new FakeMessages();
+      },
+      async () => 'ack',
+      extra,
+    );
+    consumer.start();
+    await new Promise((r) => setTimeout(r, 10));
+    await consumer.stop();
+    expect(asked).toEqual(want);
+  });
+});
 
 describe('SubscriptionConsumer.stop', () => {
   it('returns when it came while the pull was still being set up', async () => {

@@ -20,7 +20,7 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import type { Logger } from '@knative-ts/reconciler';
-import { consumerDrift } from './consumer-config.js';
+import { consumerDrift, type PullOptions } from './consumer-config.js';
 import { Semaphore } from './semaphore.js';
 
 /**
@@ -37,6 +37,8 @@ export interface SubscriptionConsumerOptions {
   stream: string;
   config: Partial<ConsumerConfig> & { durable_name: string };
   ackWaitMs: number;
+  /** The template's pull sizing; the dispatcher's own where unset. */
+  pull?: PullOptions;
   ordered: boolean;
   maxInFlight: number;
   /**
@@ -134,8 +136,12 @@ export class SubscriptionConsumer {
     while (!this.stopped) {
       try {
         const consumer = await this.js.consumers.get(stream, this.name);
-        const max = ordered ? 1 : Math.min(this.options.maxInFlight, 256);
-        this.messages = await consumer.consume({ max_messages: max });
+        const { batch, expiresMs } = this.options.pull ?? {};
+        const max = ordered ? 1 : (batch ?? Math.min(this.options.maxInFlight, 256));
+        this.messages = await consumer.consume({
+          max_messages: max,
+          ...(expiresMs !== undefined && { expires: expiresMs }),
+        });
         if (this.stopped) {
           // stop() came while consume() was starting. Awaiting close() here would hang:
           // it settles only when the iterator below runs, and nothing runs it any more.
