@@ -1,19 +1,21 @@
 /**
  * The durable pull consumer of one subscription, after eventing-natss's
- * buildPullConsumerConfig, with one deliberate difference. Knative and we both run the
- * subscription's retries, backoff and dead-lettering in the dispatcher (Sender.dispatch),
- * so a JetStream redelivery only happens when a dispatcher died or stalled with the
- * message. Knative still sets MaxDeliver = retry + 1, which with the default retry 0 drops
- * an event the first time a dispatcher is killed mid-delivery; here MaxDeliver is
- * unlimited (-1) unless `consumerConfigTemplate.maxDeliver` asks otherwise, so nothing
- * accepted is lost. AckWait is the delivery timeout + 500 ms as in Knative (else the
- * template's ackWait, else 30 s); the dispatcher reports progress (`+WPI`) while retrying,
- * so retries longer than AckWait are not redelivered meanwhile. Ordered subscriptions get
- * MaxAckPending 1: one event at a time across every replica. The template's
- * fetchBatchSize and fetchMaxWait size each pull request, as in eventing-natss's pull
- * consumer; `consumerType: push` is served by the same pull consumer (the delivery
- * guarantees are the same, and replicas share a pull consumer without a queue group).
- * Pure.
+ * buildPullConsumerConfig, with one deliberate difference. As in eventing-natss, the
+ * retries are JetStream redeliveries: each delivery is one attempt, and a failure with
+ * attempts left is NAKed with the backoff delay (delivery.ts), the delivery count being
+ * the attempt number. Knative also sets MaxDeliver = retry + 1, so a dispatcher killed
+ * during the last attempt (with the default retry 0, the first) leaves the event with no
+ * delivery left: dropped. Here MaxDeliver is unlimited (-1) unless
+ * `consumerConfigTemplate.maxDeliver` asks otherwise; the dispatcher stops at retry + 1
+ * itself, counting a delivery past it as the last attempt, so every event gets at least
+ * one real attempt before it is dead-lettered or dropped. AckWait is the delivery timeout
+ * + 500 ms as in Knative (else the template's ackWait, else 30 s); the dispatcher reports
+ * progress (`+WPI`) while an attempt, its reply or its dead letter is under way. Ordered
+ * subscriptions get MaxAckPending 1: one event at a time across every replica, a NAKed
+ * event still pending, so the next waits for its retries. The template's fetchBatchSize
+ * and fetchMaxWait size each pull request, as in eventing-natss's pull consumer;
+ * `consumerType: push` is served by the same pull consumer (the delivery guarantees are
+ * the same, and replicas share a pull consumer without a queue group). Pure.
  */
 import type { ConsumerConfig } from '@nats-io/jetstream';
 import { nanos, parseGoDuration } from '@knative-ts/nats';

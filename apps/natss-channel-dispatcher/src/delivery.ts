@@ -1,9 +1,12 @@
 /**
- * One stored message delivered to one subscriber: the event read back from the message,
- * then Sender.dispatch (subscriber → reply → dead-letter sink, with the subscription's
- * retries), exactly as the in-memory channel delivers. `ack` once delivered or
- * dead-lettered; `term` when it failed for good without a dead-letter sink (dropped, as
- * every Knative channel does) or the message is not a CloudEvent.
+ * One delivery of a stored message to one subscriber: the event read back from the
+ * message, then one attempt of Sender.dispatch (subscriber → reply → dead-letter sink),
+ * the attempt number being JetStream's delivery count. As in eventing-natss, the retries
+ * are JetStream's: a retryable failure before the last attempt is NAKed with the backoff
+ * delay (the retry outlives this process, and holds no delivery slot meanwhile); the last
+ * attempt dead-letters. `ack` once delivered or dead-lettered; `term` when it failed for
+ * good without a dead-letter sink (dropped, as every Knative channel does) or the
+ * message is not a CloudEvent.
  */
 import type { JsMsg } from '@nats-io/jetstream';
 import { DeliveryErrorCode, eventKey, type Sender } from '@knative-ts/delivery';
@@ -45,8 +48,10 @@ export function deliverTo(
         config: sub.config,
         namespace,
         signal,
+        attempt: msg.info.deliveryCount,
       });
       if (result.ok) return 'ack';
+      if (result.retryInMs !== undefined) return { retryInMs: result.retryInMs };
       // Stopped mid-delivery: left for redelivery, not dropped.
       if (result.error?.code === DeliveryErrorCode.Aborted) return 'abandon';
       log.warn(

@@ -40,7 +40,7 @@ function fakeMsg(seq: number) {
   const msg = {
     seq,
     ack: () => settled.push('ack'),
-    nak: () => settled.push('nak'),
+    nak: (delay?: number) => settled.push(delay === undefined ? 'nak' : `nak ${delay}`),
     term: () => settled.push('term'),
     working: () => undefined,
   } as unknown as JsMsg;
@@ -101,6 +101,27 @@ describe('SubscriptionConsumer pulls', () => {
     await new Promise((r) => setTimeout(r, 10));
     await consumer.stop();
     expect(asked).toEqual(want);
+  });
+});
+
+describe('SubscriptionConsumer settles each message by its outcome', () => {
+  it.each<[Outcome, string]>([
+    ['ack', 'ack'],
+    ['term', 'term'],
+    ['abandon', 'nak'],
+    [{ retryInMs: 400 }, 'nak 400'],
+  ])('%j → %s', async (outcome, want) => {
+    const messages = new FakeMessages();
+    const { msg, settled } = fakeMsg(1);
+    const consumer = consumerWith(
+      async () => messages,
+      async () => outcome,
+    );
+    consumer.start();
+    messages.push(msg);
+    await new Promise((r) => setTimeout(r, 10));
+    await consumer.stop();
+    expect(settled).toEqual([want]);
   });
 });
 

@@ -3,8 +3,8 @@
  * Every replica runs the same loop on the same durable pull consumer, so JetStream shares
  * the messages out between them. A message is acked only once the event was delivered
  * (and any reply forwarded) or dead-lettered, through the same Sender.dispatch as the
- * in-memory channel: retries, backoff, Retry-After, timeouts, replies and dead letters
- * behave exactly alike. A delivery that failed for good without a dead-letter sink is
+ * in-memory channel: backoff, Retry-After, timeouts, replies and dead letters behave
+ * alike, the retries themselves being JetStream redeliveries (NAK with the delay). A delivery that failed for good without a dead-letter sink is
  * terminated (dropped, as Knative does). While a delivery runs the dispatcher reports
  * progress every half AckWait, so JetStream redelivers only what a dead or stalled
  * dispatcher held. In flight: at most `maxInFlight` per replica (1, in stream order,
@@ -25,10 +25,11 @@ import { Semaphore } from './semaphore.js';
 
 /**
  * What becomes of a message once its delivery ended: acked, terminated (failed for good),
- * or abandoned at shutdown — NAKed, so that another replica (or this one, restarted)
- * delivers it again: nothing is lost by stopping.
+ * retried (NAKed with the backoff delay: JetStream delivers it again then), or abandoned
+ * at shutdown — NAKed, so that another replica (or this one, restarted) delivers it
+ * again: nothing is lost by stopping.
  */
-export type Outcome = 'ack' | 'term' | 'abandon';
+export type Outcome = 'ack' | 'term' | 'abandon' | { retryInMs: number };
 
 /** How long stop() lets deliveries in flight finish before it abandons them. */
 export const STOP_GRACE_MS = 2_000;
@@ -185,7 +186,8 @@ export class SubscriptionConsumer {
     clearInterval(progress);
     if (outcome === 'ack') msg.ack();
     else if (outcome === 'term') msg.term();
-    else msg.nak();
+    else if (outcome === 'abandon') msg.nak();
+    else msg.nak(outcome.retryInMs);
   }
 }
 

@@ -270,6 +270,45 @@ describe('NatssChannel on the real NATS JetStream', () => {
     });
   });
 
+  it('retries through JetStream: a failed attempt is NAKed with the backoff delay and redelivered', async () => {
+    const flaky = await startEventServer((_req, i) => ({ status: i < 2 ? 503 : 202 }));
+    servers.push(flaky);
+    await createChannel('retrying');
+    await subscribe('to-flaky', 'retrying', {
+      subscriber: { uri: flaky.url },
+      delivery: { retry: 2, backoffPolicy: 'exponential', backoffDelay: 'PT0.5S' },
+    });
+    await eventually('the subscriber ready', async () => {
+      const c = await eventing.client.get<Channel>(ref('retrying'));
+      return c.status?.subscribers?.[0]?.ready === 'True' || undefined;
+    });
+    const started = Date.now();
+    expect(
+      (await post(`http://127.0.0.1:${port}/${ns}/retrying`, event('retry-1'), 'x')).status,
+    ).toBe(202);
+    await eventually('the third attempt accepted', async () =>
+      flaky.requests.length >= 3 ? true : undefined,
+    );
+    // 500 ms, then 1 s, between the attempts: at least 1.5 s in all.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1500 - 30);
+    const subscription = await eventing.client.get<KubeObject>({
+      apiVersion: 'messaging.knative.dev/v1',
+      kind: 'Subscription',
+      namespace: ns,
+      name: 'to-flaky',
+    });
+    const consumer = `KN_SUB_${(subscription.metadata?.uid ?? '').replace(/-/g, '').toUpperCase()}`;
+    // Three deliveries of the one message by JetStream (not one delivery retried in the
+    // dispatcher's memory), and then acked.
+    const info = await eventually('the message acked', async () => {
+      const i = await jsm.consumers.info(streamName('retrying'), consumer);
+      return i.num_ack_pending === 0 ? i : undefined;
+    });
+    expect(info.delivered.consumer_seq).toBe(3);
+    expect(info.ack_floor.stream_seq).toBe(1);
+    expect(flaky.requests).toHaveLength(3);
+  });
+
   it('shares a subscription’s consumer between dispatcher replicas, each event delivered once', async () => {
     const sink = await startEventServer();
     servers.push(sink);

@@ -120,6 +120,79 @@ describe('Sender against real HTTP servers', () => {
     ]);
   });
 
+  describe('a retry kept by the caller (attempt)', () => {
+    const config = compileDelivery({
+      retry: 2,
+      backoffPolicy: 'exponential',
+      backoffDelay: 'PT0.2S',
+    });
+
+    it.each<[string, number, number[], object]>([
+      [
+        'attempt 1 of 3 fails: one request, the wait of retry 1',
+        1,
+        [503],
+        { ok: false, deadLettered: false, status: 503, retryInMs: 200 },
+      ],
+      [
+        'attempt 2 of 3 fails: the wait of retry 2',
+        2,
+        [503],
+        { ok: false, deadLettered: false, status: 503, retryInMs: 400 },
+      ],
+      [
+        'the last attempt fails: dead-lettered now',
+        3,
+        [503],
+        { ok: true, deadLettered: true, status: 503 },
+      ],
+      [
+        'past the last (a redelivery after a crash) counts as the last',
+        7,
+        [503],
+        { ok: true, deadLettered: true, status: 503 },
+      ],
+      [
+        'a 400 is not retried, whatever the attempt',
+        1,
+        [400],
+        { ok: true, deadLettered: true, status: 400 },
+      ],
+      ['a success is done', 2, [202], { ok: true, deadLettered: false, status: 202 }],
+    ])('%s', async (_case, attempt, statuses, want) => {
+      const sub = await server((_r, i) => ({ status: statuses[i] ?? 500 }));
+      const dls = await server(() => ({ status: 202 }));
+      const result = await sender.dispatch(event, {
+        subscriber: sub.url,
+        deadLetterSink: dls.url,
+        config,
+        attempt,
+      });
+      expect(result).toMatchObject(want);
+      if (!('retryInMs' in want)) expect(result.retryInMs).toBeUndefined();
+      expect(sub.requests).toHaveLength(1);
+      expect(sleeps).toEqual([]);
+      expect(dls.requests).toHaveLength('deadLettered' in want && want.deadLettered ? 1 : 0);
+      expect(outcomes[0]).toMatchObject({ attempt: Math.min(attempt, 3), maxAttempts: 3 });
+    });
+
+    it('is not cut short by the dispatch deadline, which bounds waiting in this process only', async () => {
+      const slow = compileDelivery({
+        retry: 1,
+        backoffPolicy: 'exponential',
+        backoffDelay: 'PT1H',
+      });
+      const sub = await server(() => ({ status: 503 }));
+      const result = await sender.dispatch(event, {
+        subscriber: sub.url,
+        config: slow,
+        attempt: 1,
+        deadlineMs: 1000,
+      });
+      expect(result.retryInMs).toBeGreaterThan(1000);
+    });
+  });
+
   it('fails without a dead-letter sink, and does not retry a 400', async () => {
     const sub = await server(() => ({ status: 400 }));
     const result = await sender.dispatch(event, {

@@ -65,6 +65,12 @@ export interface SendOptions {
   signal?: AbortSignal;
   /** Epoch ms after which no retry starts and no attempt lasts (dispatch sets it). */
   deadline?: number;
+  /**
+   * Make only this attempt (1-based) of the retry + 1, and report the wait before the
+   * next one (`retryInMs`) instead of sleeping: for a caller that keeps the retry itself,
+   * as a JetStream redelivery does, so that it outlives this process.
+   */
+  attempt?: number;
 }
 
 export type SendResult =
@@ -81,6 +87,8 @@ export type SendResult =
       error: DeliveryError;
       /** The last response, when the destination answered (non-2xx or malformed reply). */
       response?: HttpResponse;
+      /** With `attempt`: not final, attempt again after this wait. */
+      retryInMs?: number;
     };
 
 /** A subscriber delivery as a channel or trigger describes it. */
@@ -97,6 +105,12 @@ export interface DispatchRequest {
   signal?: AbortSignal;
   /** Budget for the subscriber and reply legs; default: the limits' dispatch deadline. */
   deadlineMs?: number;
+  /**
+   * The subscriber attempt this is (1-based), when the caller keeps the retries: only that
+   * attempt is made, and a retryable failure before the last returns `retryInMs` (no dead
+   * letter yet). A number past retry + 1 counts as the last attempt.
+   */
+  attempt?: number;
 }
 
 export interface DispatchResult {
@@ -109,6 +123,8 @@ export interface DispatchResult {
   error?: DeliveryError;
   /** The reply event, when the subscriber sent one. */
   reply?: CloudEvent;
+  /** With `attempt`: the subscriber failed, and is to be tried again after this wait. */
+  retryInMs?: number;
 }
 
 type Attempt = { response: HttpResponse; reply?: CloudEvent } | { failure: Failed };
@@ -154,7 +170,8 @@ export class Sender {
     // Only subscribers are asked for replies (data-plane-spec E.34).
     if (role === 'subscriber') headers['prefer'] = 'reply';
     const maxAttempts = config.retry + 1;
-    for (let attempt = 1; ; attempt++) {
+    const only = options.attempt === undefined ? undefined : Math.min(options.attempt, maxAttempts);
+    for (let attempt = only ?? 1; ; attempt++) {
       const started = this.now();
       const timeoutMs = attemptTimeout(config.timeoutMs, deadline, started);
       const target = { url, headers, body: payload.body, timeoutMs, role, signal };
@@ -179,18 +196,27 @@ export class Sender {
       let delay = retryable
         ? boundedDelayMs(retryDelayMs(config, attempt, failure, this.now()), this.limits)
         : undefined;
-      if (delay !== undefined && deadline !== undefined && this.now() + delay >= deadline) {
+      // The dispatch deadline bounds this process's waiting; a retry kept by the caller
+      // waits elsewhere.
+      const waitsHere = only === undefined;
+      if (
+        waitsHere &&
+        delay !== undefined &&
+        deadline !== undefined &&
+        this.now() + delay >= deadline
+      ) {
         failure.error = deadlineExceeded(url, attempt, failure.error);
         delay = undefined;
       }
       this.emit(base, failure.status, failure.error, delay);
-      if (delay === undefined) {
+      if (delay === undefined || only !== undefined) {
         const { status, body, error, response } = failure;
         return {
           ok: false,
           error,
           failure: { destination: url, status, body },
           ...(response && { response }),
+          ...(delay !== undefined && { retryInMs: delay }),
         };
       }
       if (delay > 0) await this.sleep(delay, signal);
@@ -207,7 +233,18 @@ export class Sender {
       config: req.config,
       headers: base,
       ...bounds,
+      ...(req.attempt !== undefined && { attempt: req.attempt }),
     });
+    if (!sent.ok && sent.retryInMs !== undefined) {
+      const { status } = sent.failure;
+      return {
+        ok: false,
+        deadLettered: false,
+        status,
+        error: sent.error,
+        retryInMs: sent.retryInMs,
+      };
+    }
     if (!sent.ok) return this.deadLetter(event, req, sent.failure, sent.error, base);
     const done: DispatchResult = { ok: true, deadLettered: false, status: sent.status };
     // Without a reply destination a reply is discarded: the delivery is complete.
