@@ -34,15 +34,16 @@ function fakeProducers(failFirst = false) {
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
+const writerOver = (
+  p: ReturnType<typeof fakeProducers>,
+  timeoutMs: number,
+  maxPendingBytes: number,
+) => new EventWriter({ newProducer: p.newProducer, timeoutMs, maxPendingBytes, log });
+
 describe('EventWriter', () => {
   it('gathers writes that arrive while a request is out into the next request', async () => {
     const p = fakeProducers();
-    const w = new EventWriter({
-      newProducer: p.newProducer,
-      timeoutMs: 5000,
-      maxPendingBytes: 1e6,
-      log,
-    });
+    const w = writerOver(p, 5000, 1e6);
     const first = w.write('t', record('1'));
     await tick();
     const rest = [w.write('t', record('2')), w.write('t', record('3'))];
@@ -59,12 +60,7 @@ describe('EventWriter', () => {
 
   it('fails the writes of a failed request, and replaces the producer', async () => {
     const p = fakeProducers(true);
-    const w = new EventWriter({
-      newProducer: p.newProducer,
-      timeoutMs: 5000,
-      maxPendingBytes: 1e6,
-      log,
-    });
+    const w = writerOver(p, 5000, 1e6);
     await expect(w.write('t', record('1'))).rejects.toMatchObject({ code: 'Unavailable' });
     const next = w.write('t', record('2'));
     await tick();
@@ -76,12 +72,7 @@ describe('EventWriter', () => {
 
   it('answers Unavailable when Kafka does not acknowledge in time', async () => {
     const p = fakeProducers();
-    const w = new EventWriter({
-      newProducer: p.newProducer,
-      timeoutMs: 20,
-      maxPendingBytes: 1e6,
-      log,
-    });
+    const w = writerOver(p, 20, 1e6);
     await expect(w.write('t', record('1'))).rejects.toThrow(
       'did not acknowledge the write within 20 ms',
     );
@@ -90,12 +81,7 @@ describe('EventWriter', () => {
 
   it('refuses new writes as Overloaded above the pending byte limit', async () => {
     const p = fakeProducers();
-    const w = new EventWriter({
-      newProducer: p.newProducer,
-      timeoutMs: 5000,
-      maxPendingBytes: 20,
-      log,
-    });
+    const w = writerOver(p, 5000, 20);
     const first = w.write('t', record('x'.repeat(15)));
     const err = await w.write('t', record('y'.repeat(15))).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WriteError);
@@ -108,12 +94,7 @@ describe('EventWriter', () => {
 
   it('moves on from a request Kafka never answers: the next write gets a fresh producer', async () => {
     const p = fakeProducers();
-    const w = new EventWriter({
-      newProducer: p.newProducer,
-      timeoutMs: 30,
-      maxPendingBytes: 1e6,
-      log,
-    });
+    const w = writerOver(p, 30, 1e6);
     // The first request is never released: a producer stuck in kafkajs's own retries.
     await expect(w.write('t', record('1'))).rejects.toMatchObject({ code: 'Unavailable' });
     const next = w.write('t', record('2'));
@@ -130,12 +111,7 @@ describe('EventWriter', () => {
     ['a topic it never wrote to', 'other', 1],
   ])('replaces the producer after the deletion of %s', async (_case, deleted, producers) => {
     const p = fakeProducers();
-    const w = new EventWriter({
-      newProducer: p.newProducer,
-      timeoutMs: 5000,
-      maxPendingBytes: 1e6,
-      log,
-    });
+    const w = writerOver(p, 5000, 1e6);
     const first = w.write('gone', record('1'));
     await tick();
     p.releases[0]?.();

@@ -75,6 +75,16 @@ describe('NatssChannel on the real NATS JetStream', () => {
       },
       60_000,
     );
+  /** The durable consumer of Subscription `name`: `KN_SUB_<UID>` (eventing-natss naming). */
+  const consumerOf = async (name: string) => {
+    const sub = await eventing.client.get<KubeObject>({
+      apiVersion: 'messaging.knative.dev/v1',
+      kind: 'Subscription',
+      namespace: ns,
+      name,
+    });
+    return `KN_SUB_${(sub.metadata?.uid ?? '').replace(/-/g, '').toUpperCase()}`;
+  };
   const subscribe = (
     name: string,
     channel: string,
@@ -234,13 +244,7 @@ describe('NatssChannel on the real NATS JetStream', () => {
     };
     expect(await consumers()).toEqual(want);
     // spec.subscribers is in the order the Subscriptions were reconciled, not created.
-    const toASubscription = await eventing.client.get<KubeObject>({
-      apiVersion: 'messaging.knative.dev/v1',
-      kind: 'Subscription',
-      namespace: ns,
-      name: 'to-a',
-    });
-    const toA = `KN_SUB_${(toASubscription.metadata?.uid ?? '').replace(/-/g, '').toUpperCase()}`;
+    const toA = await consumerOf('to-a');
     const info = await jsm.consumers.info(streamName('fanout'), toA);
     // AckWait = delivery timeout + 500 ms (eventing-natss); redelivery is never capped.
     expect(info.config).toMatchObject({
@@ -291,13 +295,7 @@ describe('NatssChannel on the real NATS JetStream', () => {
     );
     // 500 ms, then 1 s, between the attempts: at least 1.5 s in all.
     expect(Date.now() - started).toBeGreaterThanOrEqual(1500 - 30);
-    const subscription = await eventing.client.get<KubeObject>({
-      apiVersion: 'messaging.knative.dev/v1',
-      kind: 'Subscription',
-      namespace: ns,
-      name: 'to-flaky',
-    });
-    const consumer = `KN_SUB_${(subscription.metadata?.uid ?? '').replace(/-/g, '').toUpperCase()}`;
+    const consumer = await consumerOf('to-flaky');
     // Three deliveries of the one message by JetStream (not one delivery retried in the
     // dispatcher's memory), and then acked.
     const info = await eventually('the message acked', async () => {
