@@ -1,82 +1,51 @@
-/* global clearTimeout, console, fetch, process, setTimeout */
-// Benchmark: sustained events/s and p50/p99 latency through imc-dispatcher (built
-// dist/main.js as its own process, path routing /<ns>/<name>, synchronous fan-out so the
-// latency covers delivery to every sink) at fan-out 1 and 10 with 1 KiB events, next to a
-// minimal Node HTTP relay measured in the same run on the same machine.
+/* global console, fetch, process, setTimeout */
+// Benchmark: imc-dispatcher next to a minimal Node HTTP relay, in the same run on the same
+// machine, 1 KiB binary events, synchronous fan-out (so latency covers delivery to every
+// sink). Every case runs in interleaved rounds (relay, dispatcher, relay, dispatcher, ...)
+// and reports the median of each figure:
+//   - closed loop at fan-out 1 and 10: events/s, p50/p99, CPU ms per event of the relay or
+//     the dispatcher process;
+//   - open loop at 2,000 events/s (and at 70 % of the dispatcher's own closed-loop capacity):
+//     latency from each event's intended send time, p50/p99/p99.9;
+//   - scale: the same closed-loop load spread over 1, 10 and 100 channels;
+//   - the dispatcher's RSS idle (channels loaded, before any event) and after the load.
 //
 // Channels reach the dispatcher through the real API server of the local control plane
 // (npm run cluster:up): the bench writes InMemoryChannels with spec.subscribers directly
 // (no controller needed); the dispatcher's informer loads them once, so the hot path does
 // no cluster lookups (LOCAL_MODE off; sinks are plain 127.0.0.1 URLs).
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { createKubeClient, isNotFound, loadKubeConfig } from '@knative-ts/kube';
+import {
+  fmt,
+  freePort,
+  firstJson,
+  medianRun,
+  mib,
+  progress,
+  repo,
+  settings,
+  spawnApp,
+  spawnNode,
+  stopChildren,
+  until,
+  writeResult,
+} from './lib/harness.mjs';
 import { load } from './lib/load.mjs';
+import { rssOfPid } from './lib/process-stats.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..');
-const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5000);
-const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const FANOUTS = [1, 10];
+const CHANNEL_COUNTS = [1, 10, 100];
+const OPEN_LOOP_RATE = 2000;
 const messaging = 'messaging.knative.dev/v1';
-
-const children = [];
-function spawnJson(args, env = {}) {
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  return { child, lines: createInterface({ input: child.stdout }) };
-}
-
-function firstJson(lines, match) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('child did not report in 20 s')), 20_000);
-    lines.on('line', (line) => {
-      let entry;
-      try {
-        entry = JSON.parse(line);
-      } catch {
-        return; // not a JSON line (e.g. a Node warning)
-      }
-      if (match(entry)) {
-        clearTimeout(timer);
-        resolve(entry);
-      }
-    });
-  });
-}
-
-async function freePort() {
-  const srv = createServer();
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address();
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
-async function until(what, check, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+const say = progress('imc');
+const here = join(repo, 'bench');
 
 async function main() {
   const kubeconfig = process.env.KUBECONFIG ?? join(repo, '.local/admin.kubeconfig');
-  const client = createKubeClient(
-    loadKubeConfig({ env: { ...process.env, KUBECONFIG: kubeconfig } }),
-  );
+  const kenv = { ...process.env, KUBECONFIG: kubeconfig };
+  const client = createKubeClient(loadKubeConfig({ env: kenv }));
   // The InMemoryChannel CRD (idempotent).
   execFileSync(
     'kubectl',
@@ -87,47 +56,51 @@ async function main() {
       '-f',
       join(repo, 'deploy/300-in-memory-channel.yaml'),
     ],
-    {
-      env: { ...process.env, KUBECONFIG: kubeconfig },
-      stdio: 'ignore',
-    },
+    { env: kenv, stdio: 'ignore' },
   );
   const ns = `bench-imc-${Date.now().toString(36)}`;
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   try {
-    const sinks = spawnJson([join(here, 'lib/sinks.mjs'), String(Math.max(...FANOUTS))]);
+    const sinks = spawnNode([join(here, 'lib/sinks.mjs'), String(Math.max(...FANOUTS))]);
     const { ports } = await firstJson(sinks.lines, (e) => Array.isArray(e.ports));
-    const relay = spawnJson([join(here, 'lib/relay.mjs'), JSON.stringify(ports)]);
+    const relay = spawnNode([join(here, 'lib/relay.mjs'), JSON.stringify(ports)]);
     const { port: relayPort } = await firstJson(relay.lines, (e) => typeof e.port === 'number');
 
-    for (const n of FANOUTS) {
+    const subscribers = (name, n) =>
+      ports.slice(0, n).map((p, i) => ({
+        uid: `${name}-${i}`,
+        generation: 1,
+        subscriberUri: `http://127.0.0.1:${p}/`,
+      }));
+    const channels = [
+      ...FANOUTS.map((n) => `fan${n}`),
+      ...Array.from({ length: Math.max(...CHANNEL_COUNTS) }, (_, i) => `scale-${i}`),
+    ];
+    say(`writing ${channels.length} InMemoryChannels`);
+    for (const name of channels) {
+      const n = name.startsWith('fan') ? Number(name.slice(3)) : 1;
       await until('the API server to take the channel', async () => {
         await client.create({
           apiVersion: messaging,
           kind: 'InMemoryChannel',
-          metadata: { namespace: ns, name: `fan${n}` },
-          spec: {
-            subscribers: ports.slice(0, n).map((p, i) => ({
-              uid: `bench-${n}-${i}`,
-              generation: 1,
-              subscriberUri: `http://127.0.0.1:${p}/`,
-            })),
-          },
+          metadata: { namespace: ns, name },
+          spec: { subscribers: subscribers(name, n) },
         });
         return true;
       });
     }
     const httpPort = await freePort();
-    const dispatcher = spawnJson([join(repo, 'apps/imc-dispatcher/dist/main.js')], {
+    const dispatcher = spawnApp('imc-dispatcher', {
       KUBECONFIG: kubeconfig,
       HTTP_PORT: String(httpPort),
       ADMIN_PORT: '0',
       LOG_LEVEL: 'warn',
     });
     const dispatcherOrigin = `http://127.0.0.1:${httpPort}`;
-    for (const n of FANOUTS) {
-      await until(`channel fan${n} to be routed`, async () => {
-        const res = await fetch(`${dispatcherOrigin}/${ns}/fan${n}`, {
+    say('waiting for every channel to be routed');
+    for (const name of channels) {
+      await until(`channel ${name} to be routed`, async () => {
+        const res = await fetch(`${dispatcherOrigin}/${ns}/${name}`, {
           method: 'POST',
           headers: {
             'ce-specversion': '1.0',
@@ -140,37 +113,109 @@ async function main() {
         return res.status === 202;
       });
     }
+    // Idle: channels loaded and a few probes through, GC settled.
+    await new Promise((r) => setTimeout(r, 2000));
+    const rssIdle = rssOfPid(dispatcher.child.pid);
 
-    const rows = [];
+    const relayTarget = (n) => ({
+      origin: `http://127.0.0.1:${relayPort}`,
+      path: `/${n}`,
+      cpuOf: { relay: relay.child.pid },
+    });
+    const imcTarget = (paths) => ({
+      origin: dispatcherOrigin,
+      paths,
+      cpuOf: { dispatcher: dispatcher.child.pid },
+    });
+    const timing = {
+      durationMs: settings.durationMs,
+      warmupMs: settings.warmupMs,
+      concurrency: settings.concurrency,
+    };
+    /** `rounds` of A B for each case; returns the medians. */
+    const interleaved = async (label, cases) => {
+      const samples = cases.map(() => []);
+      for (let round = 1; round <= settings.rounds; round++) {
+        for (const [i, c] of cases.entries()) {
+          const r = await load({ ...timing, ...c });
+          samples[i].push(r);
+          say(
+            `${label} round ${round}/${settings.rounds} ${c.name}: ${fmt(r.eventsPerSec)} ev/s, p99 ${fmt(r.p99, 2)} ms`,
+          );
+        }
+      }
+      return samples.map(medianRun);
+    };
+
+    const closed = [];
     for (const n of FANOUTS) {
-      const common = { concurrency: CONCURRENCY, durationMs: DURATION_MS, warmupMs: WARMUP_MS };
-      const relayResult = await load({
-        origin: `http://127.0.0.1:${relayPort}`,
-        path: `/${n}`,
-        ...common,
-      });
-      const imcResult = await load({ origin: dispatcherOrigin, path: `/${ns}/fan${n}`, ...common });
-      rows.push({ n, relay: relayResult, imc: imcResult });
+      const [r, d] = await interleaved(`closed fan-out ${n}`, [
+        { name: 'relay', ...relayTarget(n) },
+        { name: 'imc', ...imcTarget([`/${ns}/fan${n}`]) },
+      ]);
+      closed.push({ fanout: n, relay: r, imc: d });
     }
+    const capacity = closed[0].imc.eventsPerSec;
+    const open = [];
+    for (const rate of [OPEN_LOOP_RATE, Math.round(0.7 * capacity)]) {
+      const [r, d] = await interleaved(`open ${rate} ev/s`, [
+        { name: 'relay', rate, ...relayTarget(1) },
+        { name: 'imc', rate, ...imcTarget([`/${ns}/fan1`]) },
+      ]);
+      open.push({ rate, relay: r, imc: d });
+    }
+    const scale = [];
+    for (const count of CHANNEL_COUNTS) {
+      const paths = Array.from({ length: count }, (_, i) => `/${ns}/scale-${i}`);
+      const [d] = await interleaved(`${count} channel(s)`, [{ name: 'imc', ...imcTarget(paths) }]);
+      scale.push({ channels: count, imc: d, rss: rssOfPid(dispatcher.child.pid) });
+    }
+    const rssAfter = rssOfPid(dispatcher.child.pid);
     dispatcher.child.kill('SIGTERM');
 
-    console.log(
-      `imc-dispatcher benchmark: 1 KiB binary events, ${CONCURRENCY} concurrent senders, ${DURATION_MS} ms per run (+${WARMUP_MS} ms warm-up), loopback`,
-    );
-    console.log('fan-out  target          events/s   p50 ms   p99 ms  errors');
-    for (const { n, relay: r, imc: d } of rows) {
+    const head = `${settings.concurrency} concurrent senders (closed loop), ${settings.durationMs} ms per run (+${settings.warmupMs} ms warm-up), median of ${settings.rounds} interleaved rounds, loopback`;
+    console.log(`imc-dispatcher benchmark: 1 KiB binary events, ${head}`);
+    console.log('closed loop  target          events/s   p50 ms   p99 ms  CPU ms/event  errors');
+    const cpu = (r) => r['cpuMsPerEvent.relay'] ?? r['cpuMsPerEvent.dispatcher'];
+    const line = (label, target, r) =>
       console.log(
-        `${String(n).padStart(7)}  node relay      ${fmt(r.eventsPerSec).padStart(8)}  ${fmt(r.p50, 2).padStart(7)}  ${fmt(r.p99, 2).padStart(7)}  ${r.errors}`,
+        `${label.padStart(11)}  ${target.padEnd(14)}  ${fmt(r.eventsPerSec).padStart(8)}  ${fmt(r.p50, 2).padStart(7)}  ${fmt(r.p99, 2).padStart(7)}  ${fmt(cpu(r), 3).padStart(12)}  ${r.errors}`,
       );
+    for (const { fanout, relay: r, imc: d } of closed) {
+      line(`fan-out ${fanout}`, 'node relay', r);
+      line(`fan-out ${fanout}`, 'imc-dispatcher', d);
       console.log(
-        `${String(n).padStart(7)}  imc-dispatcher  ${fmt(d.eventsPerSec).padStart(8)}  ${fmt(d.p50, 2).padStart(7)}  ${fmt(d.p99, 2).padStart(7)}  ${d.errors}`,
-      );
-      console.log(
-        `${String(n).padStart(7)}  ratio imc/relay: throughput ${fmt(d.eventsPerSec / r.eventsPerSec, 2)}x, p50 ${fmt(d.p50 / r.p50, 2)}x, p99 ${fmt(d.p99 / r.p99, 2)}x`,
+        `${`fan-out ${fanout}`.padStart(11)}  ratio imc/relay: throughput ${fmt(d.eventsPerSec / r.eventsPerSec, 2)}x, p50 ${fmt(d.p50 / r.p50, 2)}x, p99 ${fmt(d.p99 / r.p99, 2)}x, CPU/event ${fmt(cpu(d) / cpu(r), 2)}x`,
       );
     }
+    console.log('open loop (latency from the intended send time), fan-out 1');
+    console.log('     ev/s  target          p50 ms   p99 ms  p99.9 ms  missed  errors');
+    for (const { rate, relay: r, imc: d } of open) {
+      for (const [target, x] of [
+        ['node relay', r],
+        ['imc-dispatcher', d],
+      ]) {
+        console.log(
+          `${String(rate).padStart(9)}  ${target.padEnd(14)}  ${fmt(x.p50, 2).padStart(6)}  ${fmt(x.p99, 2).padStart(7)}  ${fmt(x.p999, 2).padStart(8)}  ${String(x.missed).padStart(6)}  ${x.errors}`,
+        );
+      }
+      console.log(
+        `${String(rate).padStart(9)}  ratio imc/relay: p50 ${fmt(d.p50 / r.p50, 2)}x, p99 ${fmt(d.p99 / r.p99, 2)}x${rate === OPEN_LOOP_RATE ? '' : ` (70 % of the dispatcher's closed-loop ${fmt(capacity)} ev/s)`}`,
+      );
+    }
+    console.log('scale: the closed-loop load spread over N channels of fan-out 1');
+    console.log(' channels  events/s   p99 ms  CPU ms/event  RSS after');
+    for (const { channels: count, imc: d, rss } of scale) {
+      console.log(
+        `${String(count).padStart(9)}  ${fmt(d.eventsPerSec).padStart(8)}  ${fmt(d.p99, 2).padStart(7)}  ${fmt(cpu(d), 3).padStart(12)}  ${mib(rss)}`,
+      );
+    }
+    console.log(
+      `imc-dispatcher RSS: idle ${mib(rssIdle)} (${channels.length} channels loaded), after the load ${mib(rssAfter)}`,
+    );
+    writeResult('imc-dispatcher', { closed, open, scale, rssIdle, rssAfter });
   } finally {
-    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+    stopChildren();
     await client.delete({ apiVersion: 'v1', kind: 'Namespace', name: ns }).catch((err) => {
       if (!isNotFound(err)) throw err;
     });

@@ -13,9 +13,8 @@ import {
   type ScriptedResponse,
 } from '@knative-ts/delivery/testing';
 import { createLogger, Registry } from '@knative-ts/runtime';
+import { FilterMetrics, TriggerTable, type TriggerEntry } from '@knative-ts/trigger-delivery';
 import { createFilterHandler } from './filter-handler.js';
-import { FilterMetrics } from './metrics.js';
-import { TriggerTable, type TriggerEntry } from './trigger-table.js';
 
 const log = createLogger({ component: 'test', level: 'silent' });
 const NOW = Date.parse('2024-05-01T10:00:01.000Z');

@@ -12,11 +12,9 @@ import { compileTriggerFilter } from '@knative-ts/eventfilter';
 import { startEventTypeAutoCreate } from '@knative-ts/eventtype-registry';
 import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { startApp } from '@knative-ts/runtime';
-import { BrokerTimeouts } from './broker-timeouts.js';
+import { BrokerTimeouts, FilterMetrics, TriggerWatcher } from '@knative-ts/trigger-delivery';
 import { filterSchema } from './config.js';
 import { createFilterHandler } from './filter-handler.js';
-import { FilterMetrics } from './metrics.js';
-import { TriggerWatcher } from './trigger-table.js';
 
 // Config, logs, metrics, /healthz, /readyz and graceful shutdown come from startApp.
 const app = await startApp({ name: 'broker-filter', schema: filterSchema });

@@ -31,7 +31,7 @@ export interface ChannelWatcherOptions {
   /** The observer (metrics, failure log) for deliveries of channels in `namespace`. */
   observer(namespace: string): DeliveryObserver;
   /** Bounds and feature flags every channel's sender runs under. */
-  senderOptions?: Pick<SenderOptions, 'limits' | 'features'>;
+  senderOptions?: Pick<SenderOptions, 'limits' | 'features' | 'localDestinations'>;
   log: Logger;
   /** Injected for tests; defaults to an all-namespaces InMemoryChannel informer. */
   informer?: Informer<InMemoryChannel>;

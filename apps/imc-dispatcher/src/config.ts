@@ -14,5 +14,12 @@ export const dispatcherSchema = {
    * Off: every Trigger gets every event's request, as Knative's channel-based broker does.
    */
   TRIGGER_PREFILTER: bool(true),
+  /**
+   * Whether a Broker's trigger channel runs broker-filter's work in this process for the
+   * Triggers it knows (@knative-ts/trigger-delivery): the same answer, retries, reply and
+   * dead letter, without the HTTP hop to broker-filter. Off: every matching event goes
+   * to broker-filter over HTTP, as in Knative's channel-based broker.
+   */
+  TRIGGER_DELIVERY_IN_PROCESS: bool(true),
   ...autoCreateSchema,
 };

@@ -12,14 +12,11 @@ export function watchTriggers(options: {
   client: KubeClient;
   prefilter: Pick<TriggerPrefilter, 'set' | 'delete'>;
   log: Logger;
+  /** An informer shared with other Trigger consumers (started here). */
+  informer?: Informer<Trigger>;
 }): Informer<Trigger> {
   const { prefilter } = options;
-  const informer = new Informer<Trigger>({
-    client: options.client,
-    apiVersion: 'eventing.knative.dev/v1',
-    kind: 'Trigger',
-    logger: options.log,
-  });
+  const informer = options.informer ?? triggerInformer(options.client, options.log);
   informer.addEventHandler({
     onAdd: (t) => prefilter.set(t),
     onUpdate: (old, t) => {
@@ -30,4 +27,14 @@ export function watchTriggers(options: {
   });
   informer.start();
   return informer;
+}
+
+/** An informer on every Trigger in the cluster. */
+export function triggerInformer(client: KubeClient, log: Logger): Informer<Trigger> {
+  return new Informer<Trigger>({
+    client,
+    apiVersion: 'eventing.knative.dev/v1',
+    kind: 'Trigger',
+    logger: log,
+  });
 }

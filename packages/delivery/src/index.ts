@@ -74,6 +74,12 @@ export {
   type DeliveryFailure,
 } from './sender/dead-letter.js';
 export { KN_NAMESPACE_HEADER, passThroughHeaders } from './sender/headers.js';
+export {
+  callLocal,
+  type LocalCall,
+  type LocalDestination,
+  type LocalDestinations,
+} from './sender/local-destination.js';
 export type { DeliveryObserver, DeliveryOutcome, DeliveryRole } from './sender/outcome.js';
 export { MALFORMED_REPLY_STATUS, readReply, type ReplyReading } from './sender/reply.js';
 export { parseHttpDate, parseRetryAfter } from './sender/retry-after.js';
@@ -158,6 +164,7 @@ export {
 } from './sender/limits.js';
 export { ChannelTable, hostOf, type Routable, type Route } from './channel/channel-table.js';
 export { TriggerPrefilter, type CompileTriggerFilter } from './channel/trigger-prefilter.js';
+export { TriggerUris, type TriggerTarget } from './channel/trigger-uri.js';
 export {
   ChannelMetrics,
   DISPATCH_BUCKETS_MS,

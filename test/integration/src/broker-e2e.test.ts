@@ -510,4 +510,89 @@ describe('the broker end to end on the real control plane', () => {
     });
     expect(ids(sink)).toEqual([0, 1, 2, 3, 4].map((i) => `sparse-a-${i}`));
   }, 120_000);
+  it("serves a matching Trigger's attempt inside imc-dispatcher: no request to broker-filter, replies and retries as before", async () => {
+    // mt_broker_filter_event_count of one trigger, as an app's /metrics shows it.
+    const filterCount = async (app: 'imc-dispatcher' | 'broker-filter', name: string) => {
+      const port = sys.apps[app].port;
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      return text
+        .split('\n')
+        .filter(
+          (l) =>
+            l.startsWith('mt_broker_filter_event_count{') &&
+            l.includes(`namespace_name="${ns}"`) &&
+            l.includes(`trigger_name="${name}"`),
+        )
+        .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    };
+    await create('Broker', 'direct', {});
+    await whenReady(ref('Broker', 'direct'));
+    await ingressKnows('direct');
+    // `ask` answers the first attempt of each event with 503 (the Trigger retries), then
+    // replies with an `answer` event; `answers` takes the replies back through the Broker.
+    const seen = new Set<string>();
+    const asker = await subscriber('sub-ask', (req) => {
+      const id = String(req.headers['ce-id']);
+      if (!seen.has(id)) {
+        seen.add(id);
+        return { status: 503 };
+      }
+      return {
+        status: 200,
+        headers: {
+          'ce-specversion': '1.0',
+          'ce-id': `answer-${id}`,
+          'ce-source': '/asker',
+          'ce-type': 'direct.answer',
+        },
+        body: 'ok',
+      };
+    });
+    const answers = await subscriber('sub-answers');
+    const created = [
+      await trigger(
+        'direct-ask',
+        'direct',
+        {
+          filter: { attributes: { type: 'direct.ask' } },
+          delivery: { retry: 2, backoffPolicy: 'linear', backoffDelay: 'PT0.05S' },
+        },
+        'sub-ask',
+      ),
+      await trigger(
+        'direct-answers',
+        'direct',
+        { filter: { attributes: { type: 'direct.answer' } } },
+        'sub-answers',
+      ),
+    ];
+    for (const t of created) await whenReady(ref('Trigger', t.metadata.name ?? ''));
+    // imc-dispatcher serves a Trigger itself once its informer has it: until then the
+    // attempt goes to broker-filter. Probe until a probe event is counted by imc-dispatcher.
+    let probes = 0;
+    await eventually('imc-dispatcher to serve the direct Triggers', async () => {
+      const before = await filterCount('imc-dispatcher', 'direct-answers');
+      await send('direct', ev(`direct-probe-${probes++}`, { type: 'direct.answer', source: '/p' }));
+      return (await filterCount('imc-dispatcher', 'direct-answers')) > before ? true : undefined;
+    });
+    const filterBefore = await filterCount('broker-filter', 'direct-ask');
+    answers.requests.length = 0;
+    for (let i = 0; i < 3; i++)
+      await send('direct', ev(`direct-${i}`, { type: 'direct.ask', source: '/p' }));
+    // Each event: a 503, then a reply, which the Broker delivers to `direct-answers`.
+    await eventually('the three replies to arrive', async () =>
+      answers.requests.length >= 3 ? true : undefined,
+    );
+    expect(ids(asker).filter((id) => id.startsWith('direct-'))).toEqual([
+      'direct-0',
+      'direct-0',
+      'direct-1',
+      'direct-1',
+      'direct-2',
+      'direct-2',
+    ]);
+    expect(ids(answers).sort()).toEqual(['answer-direct-0', 'answer-direct-1', 'answer-direct-2']);
+    expect(await filterCount('broker-filter', 'direct-ask')).toBe(filterBefore);
+    expect(await filterCount('imc-dispatcher', 'direct-ask')).toBe(6);
+  }, 120_000);
 });

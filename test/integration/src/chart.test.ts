@@ -353,9 +353,11 @@ describe('charts/eventing', () => {
       false,
     ],
     ['imc-dispatcher', ['list', 'secrets', '-A'], false],
-    // Triggers are read to skip broker-filter for a Trigger that filters the event out.
+    // Triggers (and their Brokers' timeouts) are read to serve broker-filter's work for
+    // known Triggers in-process, and to skip a Trigger that filters the event out.
     ['imc-dispatcher', ['watch', 'triggers.eventing.knative.dev', '-A'], true],
     ['imc-dispatcher', ['update', 'triggers.eventing.knative.dev', '-A'], false],
+    ['imc-dispatcher', ['watch', 'brokers.eventing.knative.dev', '-A'], true],
     ['broker-filter', ['watch', 'triggers.eventing.knative.dev', '-A'], true],
     ['broker-filter', ['create', 'deployments.apps', '-n', 'default'], false],
     // A Trigger's delivery inherits its Broker's timeout (the chart grants read).

@@ -14,9 +14,10 @@
  * broker-filter decides, so semantics, status codes and retries stay as they were; the
  * only difference is a Trigger informer's lag, which broker-filter has as well.
  */
-import { parseTriggerPath, type Trigger, type TriggerSpec } from '@knative-ts/types';
+import type { Trigger, TriggerSpec } from '@knative-ts/types';
 import type { CloudEvent } from '../event.js';
 import { readBrokerTtl, stripBrokerTtl } from '../receiver/broker-ttl.js';
+import { TriggerUris } from './trigger-uri.js';
 
 /** `compileTriggerFilter` of @knative-ts/eventfilter (injected: no data-plane dependency). */
 export type CompileTriggerFilter = (
@@ -29,21 +30,15 @@ interface KnownTrigger {
   matches: ((event: CloudEvent) => boolean) | undefined;
 }
 
-type ParsedSubscriber = { key: string; uid: string } | undefined;
-
-/** Subscriber URIs are per Subscription: a bounded memo of their parse is plenty. */
-const MAX_PARSED_URIS = 10_000;
-
 export class TriggerPrefilter {
   private readonly triggers = new Map<string, KnownTrigger>();
-  private readonly parsed = new Map<string, ParsedSubscriber>();
-  private readonly prefix: string;
+  private readonly uris: TriggerUris;
 
   constructor(
     brokerFilterHost: string,
     private readonly compileFilter: CompileTriggerFilter,
   ) {
-    this.prefix = `http://${brokerFilterHost}/`;
+    this.uris = new TriggerUris(brokerFilterHost);
   }
 
   /** Loads (or reloads) a Trigger from the informer. */
@@ -78,25 +73,11 @@ export class TriggerPrefilter {
     // What broker-filter's filter sees: the event without its TTL, made once per event.
     const filtered = stripBrokerTtl(event).event;
     return (subscriberUri) => {
-      const target = this.parse(subscriberUri);
+      const target = this.uris.parse(subscriberUri);
       if (target === undefined) return false;
       const trigger = this.triggers.get(target.key);
       if (trigger?.matches === undefined || trigger.uid !== target.uid) return false;
       return !trigger.matches(filtered);
     };
-  }
-
-  private parse(uri: string): ParsedSubscriber {
-    if (this.parsed.has(uri)) return this.parsed.get(uri);
-    let result: ParsedSubscriber;
-    if (uri.startsWith(this.prefix)) {
-      const path = parseTriggerPath(uri.slice(this.prefix.length - 1));
-      if (path.kind === 'trigger' && path.endpoint === 'subscriber') {
-        result = { key: `${path.namespace}/${path.name}`, uid: path.uid };
-      }
-    }
-    if (this.parsed.size >= MAX_PARSED_URIS) this.parsed.clear();
-    this.parsed.set(uri, result);
-    return result;
   }
 }

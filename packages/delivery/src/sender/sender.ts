@@ -18,7 +18,13 @@ import { MALFORMED_REPLY_STATUS, readReply } from './reply.js';
 import { boundedDelayMs, DEFAULT_DELIVERY_LIMITS, type DeliveryLimits } from './limits.js';
 import { retryDelayMs, type DeliveryConfig } from './retry-policy.js';
 import { isRetryableStatus, isSuccessStatus } from './retryable.js';
-import { UndiciTransport, type HttpResponse, type HttpTransport } from './transport.js';
+import { callLocal, type LocalDestinations } from './local-destination.js';
+import {
+  UndiciTransport,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpTransport,
+} from './transport.js';
 
 export interface SenderOptions {
   /** Defaults to an UndiciTransport owned (and closed) by the sender. */
@@ -42,6 +48,11 @@ export interface SenderOptions {
    * namespace or cluster domain).
    */
   brokerFilterHost?: string;
+  /**
+   * Destinations this process serves itself (local-destination.ts): their attempts call
+   * the local handler with the event, unserialized, instead of the transport.
+   */
+  localDestinations?: LocalDestinations;
 }
 
 /** The delivery flags of `config-features`. */
@@ -148,6 +159,7 @@ export class Sender {
   private readonly deadLetterOptions: DeadLetterOptions;
   private readonly limits: DeliveryLimits;
   private readonly features: () => DeliveryFeatures;
+  private readonly localDestinations: LocalDestinations | undefined;
 
   constructor(options: SenderOptions = {}) {
     this.ownsTransport = options.transport === undefined;
@@ -157,6 +169,7 @@ export class Sender {
     this.now = options.now ?? Date.now;
     this.limits = { ...DEFAULT_DELIVERY_LIMITS, ...options.limits };
     this.features = options.features ?? (() => KNATIVE_DEFAULT_FEATURES);
+    this.localDestinations = options.localDestinations;
     this.deadLetterOptions =
       options.brokerFilterHost === undefined ? {} : { brokerFilterHost: options.brokerFilterHost };
   }
@@ -165,8 +178,8 @@ export class Sender {
   async send(event: CloudEvent, url: string, options: SendOptions): Promise<SendResult> {
     const { role = 'subscriber', signal, deadline } = options;
     const config = this.effective(options.config);
-    const payload = serializeHttpEvent(event, config.format);
-    const headers = { ...options.headers, ...payload.headers };
+    const exchange = this.exchangeFor(event, url, config);
+    const headers = { ...options.headers, ...exchange.headers };
     // Only subscribers are asked for replies (data-plane-spec E.34).
     if (role === 'subscriber') headers['prefer'] = 'reply';
     const maxAttempts = config.retry + 1;
@@ -174,8 +187,8 @@ export class Sender {
     for (let attempt = only ?? 1; ; attempt++) {
       const started = this.now();
       const timeoutMs = attemptTimeout(config.timeoutMs, deadline, started);
-      const target = { url, headers, body: payload.body, timeoutMs, role, signal };
-      const result = await this.attempt(target);
+      const target = { url, headers, timeoutMs, role, signal };
+      const result = await this.attempt(target, () => exchange.post(target));
       const base = { event, role, url, attempt, maxAttempts, started };
       if ('response' in result) {
         this.emit(base, result.response.status);
@@ -311,24 +324,35 @@ export class Sender {
     return effective;
   }
 
-  private async attempt(target: {
-    url: string;
-    headers: Record<string, string>;
-    body: Uint8Array;
-    timeoutMs: number | undefined;
-    role: DeliveryRole;
-    signal: AbortSignal | undefined;
-  }): Promise<Attempt> {
-    const { url, headers, body, timeoutMs, role, signal } = target;
+  /**
+   * How attempts reach `url`: over the transport with the serialized event, or, for a
+   * destination this process serves itself, a local call with the event as it is.
+   */
+  private exchangeFor(
+    event: CloudEvent,
+    url: string,
+    config: DeliveryConfig,
+  ): { headers: Record<string, string>; post(target: AttemptTarget): Promise<HttpResponse> } {
+    const local = this.localDestinations?.(url);
+    if (local !== undefined) {
+      return { headers: {}, post: (target) => callLocal(local, localCall(target, event)) };
+    }
+    const payload = serializeHttpEvent(event, config.format);
+    return {
+      headers: payload.headers,
+      post: (target) => this.transport.post(httpRequest(target, payload.body)),
+    };
+  }
+
+  /** One attempt: `post` makes the exchange (over the transport, or local). */
+  private async attempt(
+    target: { url: string; role: DeliveryRole },
+    post: () => Promise<HttpResponse>,
+  ): Promise<Attempt> {
+    const { url, role } = target;
     let response: HttpResponse;
     try {
-      response = await this.transport.post({
-        url,
-        headers,
-        body,
-        ...(timeoutMs !== undefined && { timeoutMs }),
-        ...(signal && { signal }),
-      });
+      response = await post();
     } catch (err) {
       if (!(err instanceof DeliveryError)) throw err;
       // Knative's DLS data for a transport failure is this text (event_dispatcher.go).
@@ -387,6 +411,35 @@ export class Sender {
     if (retryDelay !== undefined) outcome.retryDelayMs = retryDelay;
     this.observer(outcome);
   }
+}
+
+interface AttemptTarget {
+  url: string;
+  headers: Record<string, string>;
+  timeoutMs: number | undefined;
+  signal: AbortSignal | undefined;
+}
+
+function localCall(target: AttemptTarget, event: CloudEvent): Parameters<typeof callLocal>[1] {
+  const { url, headers, timeoutMs, signal } = target;
+  return {
+    url,
+    event,
+    headers,
+    ...(timeoutMs !== undefined && { timeoutMs }),
+    ...(signal && { signal }),
+  };
+}
+
+function httpRequest(target: AttemptTarget, body: Uint8Array): HttpRequest {
+  const { url, headers, timeoutMs, signal } = target;
+  return {
+    url,
+    headers,
+    body,
+    ...(timeoutMs !== undefined && { timeoutMs }),
+    ...(signal && { signal }),
+  };
 }
 
 /** The attempt's timeout, shortened so that it ends by the deadline. */

@@ -1,5 +1,5 @@
 import { Registry } from '@knative-ts/runtime';
-import { FilterMetrics, LATENCY_BUCKETS_MS } from './metrics.js';
+import { FilterMetrics, LATENCY_BUCKETS_MS } from './filter-metrics.js';
 
 describe('FilterMetrics', () => {
   const report = { namespace: 'ns', trigger: 'tr', broker: 'default', filterType: 'any' };

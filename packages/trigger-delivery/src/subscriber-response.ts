@@ -31,7 +31,11 @@ export const MALFORMED_REPLY_STATUS = 502;
 /** Status when the subscriber could not be reached or did not answer in time. */
 export const NO_RESPONSE_STATUS = 500;
 
-export type AnswerKind = 'reply' | 'accepted' | 'failed' | 'malformed';
+/**
+ * `refused`: broker-filter's own 4xx (no TTL, no subscriber); `unmatched`: the filter
+ * rejected the event (200, nothing delivered).
+ */
+export type AnswerKind = 'reply' | 'accepted' | 'failed' | 'malformed' | 'refused' | 'unmatched';
 
 /** The complete answer broker-filter writes. */
 export interface FilterAnswer {

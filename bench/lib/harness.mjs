@@ -1,0 +1,149 @@
+/* global clearTimeout, console, fetch, process, setTimeout */
+// What every benchmark needs around its load runs: child processes that report a JSON line,
+// free ports, waiting for a condition, medians, figures, and the result file.
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The knobs every bench reads, with the defaults `npm run bench` runs. */
+export const settings = {
+  durationMs: Number(process.env.BENCH_DURATION_MS ?? 5000),
+  warmupMs: Number(process.env.BENCH_WARMUP_MS ?? 1000),
+  concurrency: Number(process.env.BENCH_CONCURRENCY ?? 32),
+  rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+};
+
+// BENCH_CPU_PROFILE=<dir>: each app writes a V8 CPU profile there when it stops (open it in
+// Chrome DevTools), to see where an event's time goes.
+const profileArgs = (name) =>
+  process.env.BENCH_CPU_PROFILE
+    ? [
+        '--cpu-prof',
+        `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`,
+        `--cpu-prof-name=${name}.cpuprofile`,
+      ]
+    : [];
+
+const children = [];
+
+/** A Node child whose stdout lines can be awaited; stopped by `stopChildren`. */
+export function spawnNode(args, env = {}) {
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  return { child, lines: createInterface({ input: child.stdout }) };
+}
+
+/** One of this repo's built apps (apps/<name>/dist/main.js) as a child process. */
+export function spawnApp(name, env, label = name) {
+  return spawnNode([...profileArgs(label), join(repo, 'apps', name, 'dist/main.js')], env);
+}
+
+export function stopChildren() {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+}
+
+/** The first stdout line of a child that parses as JSON and matches. */
+export function firstJson(lines, match, timeoutMs = 20_000) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`child did not report in ${timeoutMs / 1000} s`)),
+      timeoutMs,
+    );
+    lines.on('line', (line) => {
+      let entry;
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        return; // not a JSON line (e.g. a Node warning)
+      }
+      if (match(entry)) {
+        clearTimeout(timer);
+        resolve(entry);
+      }
+    });
+  });
+}
+
+/** A free TCP port on 127.0.0.1 (released at once; the child binds it right after). */
+export async function freePort() {
+  const srv = createServer();
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address();
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+export async function until(what, check, timeoutMs = 60_000, everyMs = 250) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+export async function untilReady(name, adminPort, timeoutMs) {
+  await until(
+    `${name} to be ready`,
+    async () => (await fetch(`http://127.0.0.1:${adminPort}/readyz`)).status === 200,
+    timeoutMs,
+  );
+}
+
+/** process_resident_memory_bytes from an app's /metrics. */
+export async function rssBytes(adminPort) {
+  const text = await (await fetch(`http://127.0.0.1:${adminPort}/metrics`)).text();
+  const m = /^process_resident_memory_bytes (\S+)$/m.exec(text);
+  return m ? Number(m[1]) : NaN;
+}
+
+export const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+export const mib = (bytes) => `${fmt(bytes / 2 ** 20, 0)} MiB`;
+
+export function medianOf(xs) {
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** The median of each figure over the rounds of one case; errors are summed. */
+export function medianRun(runs) {
+  const out = { rounds: runs.length, errors: runs.reduce((a, r) => a + (r.errors ?? 0), 0) };
+  for (const key of Object.keys(runs[0] ?? {})) {
+    if (key !== 'errors' && typeof runs[0][key] === 'number') {
+      out[key] = medianOf(runs.map((r) => r[key]));
+    }
+  }
+  return out;
+}
+
+/** Progress on stderr, so that stdout stays the report. */
+export const progress = (bench) => (line) => console.error(`[bench ${bench}] ${line}`);
+
+/**
+ * Writes the machine-readable result: `.local/bench/<bench>.json` (the latest run of that
+ * bench) with the settings, the machine and every figure printed.
+ */
+export function writeResult(bench, result) {
+  const dir = process.env.BENCH_RESULTS_DIR ?? join(repo, '.local/bench');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${bench}.json`);
+  const doc = {
+    bench,
+    at: new Date().toISOString(),
+    node: process.version,
+    settings,
+    ...result,
+  };
+  writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
+  console.log(`results: ${file}`);
+}
