@@ -1,18 +1,13 @@
 import { DEFAULT_SYSTEM_NAMESPACE } from '@knative-ts/types';
-import { receiverSchema } from '@knative-ts/delivery';
+import { receiverSchema, triggerPrefilterSchema } from '@knative-ts/delivery';
 import { autoCreateSchema } from '@knative-ts/eventtype-registry';
-import { bool, str } from '@knative-ts/runtime';
+import { str } from '@knative-ts/runtime';
 
 /** The imc-dispatcher's own variables, read once by main with the base ones. */
 export const dispatcherSchema = {
   ...receiverSchema({ podName: 'imc-dispatcher', containerName: 'imc-dispatcher' }),
   /** Where broker-filter runs: its error bodies are unwrapped for dead letters. */
   SYSTEM_NAMESPACE: str(DEFAULT_SYSTEM_NAMESPACE),
-  /**
-   * Whether a Broker's trigger channel skips the request to broker-filter for a Trigger
-   * whose filter rejects the event (broker-filter would answer 200 and deliver nothing).
-   * Off: every Trigger gets every event's request, as Knative's channel-based broker does.
-   */
-  TRIGGER_PREFILTER: bool(true),
+  ...triggerPrefilterSchema,
   ...autoCreateSchema,
 };

@@ -7,6 +7,7 @@ import {
   senderSettings,
   startEventReceiver,
   TriggerPrefilter,
+  watchTriggers,
 } from '@knative-ts/delivery';
 import { compileTriggerFilter } from '@knative-ts/eventfilter';
 import { startEventTypeAutoCreate } from '@knative-ts/eventtype-registry';
@@ -18,7 +19,6 @@ import { dispatcherSchema } from './config.js';
 import { InFlight } from './in-flight.js';
 import { createIngressHandler } from './ingress.js';
 import { ChannelMetrics } from '@knative-ts/delivery';
-import { watchTriggers } from './trigger-watch.js';
 
 // Config, logs, metrics, /healthz, /readyz and graceful shutdown come from startApp.
 const app = await startApp({ name: 'imc-dispatcher', schema: dispatcherSchema });

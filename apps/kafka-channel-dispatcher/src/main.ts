@@ -2,10 +2,14 @@ import {
   Admission,
   admissionLimits,
   createTransport,
+  prefilteredSender,
   Sender,
   senderSettings,
   startEventReceiver,
+  TriggerPrefilter,
+  watchTriggers,
 } from '@knative-ts/delivery';
+import { compileTriggerFilter } from '@knative-ts/eventfilter';
 import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { startApp } from '@knative-ts/runtime';
 import { ChannelWatcher } from './channel-watcher.js';
@@ -45,6 +49,20 @@ const writer = new EventWriter({
 });
 const settings = senderSettings(env);
 const brokerFilterHost = `broker-filter.${env.SYSTEM_NAMESPACE}.svc.${env.CLUSTER_DOMAIN}`;
+// A Trigger whose filter rejects the event is settled (committed) without the request.
+const prefilter = env.TRIGGER_PREFILTER
+  ? new TriggerPrefilter(brokerFilterHost, compileTriggerFilter)
+  : undefined;
+const triggers = prefilter && watchTriggers({ client, prefilter, log });
+const senderFor = (namespace: string) => {
+  const sender = new Sender({
+    transport,
+    observer: metrics.observer(namespace),
+    brokerFilterHost,
+    ...settings,
+  });
+  return prefilter ? prefilteredSender(sender, prefilter) : sender;
+};
 const consumers = new ConsumerSet(
   (channel, sub, current) =>
     new SubscriberConsumer({
@@ -56,12 +74,7 @@ const consumers = new ConsumerSet(
       group: sub.group,
       order: channel.order,
       current,
-      sender: new Sender({
-        transport,
-        observer: metrics.observer(channel.namespace),
-        brokerFilterHost,
-        ...settings,
-      }),
+      sender: senderFor(channel.namespace),
       log,
       maxInFlight: env.UNORDERED_MAX_IN_FLIGHT,
       fetch: {
@@ -91,6 +104,7 @@ const eventTypes = startEventTypeAutoCreate({
 app.shutdown.register('transport', () => transport.close());
 app.shutdown.register('kafka-admin', () => admin.close());
 app.shutdown.register('channel-watcher', () => watcher.stop());
+if (triggers) app.shutdown.register('trigger-watch', () => triggers.stop());
 app.shutdown.register('consumers', () => consumers.stop());
 app.shutdown.register('event-writer', () => writer.close());
 app.shutdown.register('eventtype-auto-create', () => eventTypes.stop());

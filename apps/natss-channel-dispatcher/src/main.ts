@@ -8,7 +8,10 @@ import {
   observeAll,
   senderSettings,
   startEventReceiver,
+  TriggerPrefilter,
+  watchTriggers,
 } from '@knative-ts/delivery';
+import { compileTriggerFilter } from '@knative-ts/eventfilter';
 import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { connectNats } from '@knative-ts/nats';
 import { startApp } from '@knative-ts/runtime';
@@ -53,14 +56,21 @@ const connector: NatsConnector = new NatsConnector({
   },
   log,
 });
+const brokerFilterHost = `broker-filter.${env.SYSTEM_NAMESPACE}.svc.${env.CLUSTER_DOMAIN}`;
+// A Trigger whose filter rejects the event is settled (acked) without the request.
+const prefilter = env.TRIGGER_PREFILTER
+  ? new TriggerPrefilter(brokerFilterHost, compileTriggerFilter)
+  : undefined;
+const triggers = prefilter && watchTriggers({ client, prefilter, log });
 const channels = new JetStreamChannels({
   client,
   table,
   transport,
   clusterDomain: env.CLUSTER_DOMAIN,
-  brokerFilterHost: `broker-filter.${env.SYSTEM_NAMESPACE}.svc.${env.CLUSTER_DOMAIN}`,
+  brokerFilterHost,
   observer: (namespace) => observeAll(metrics.observer(namespace), failureLog),
   senderOptions: senderSettings(env),
+  ...(prefilter && { prefilter }),
   nats: () => connector.current(),
   maxInFlight: env.MAX_IN_FLIGHT,
   log,
@@ -88,6 +98,7 @@ const handler = createIngressHandler({
 app.shutdown.register('transport', () => transport.close());
 app.shutdown.register('nats', () => connector.stop());
 app.shutdown.register('channels', () => channels.stop());
+if (triggers) app.shutdown.register('trigger-watch', () => triggers.stop());
 app.shutdown.register('eventtype-auto-create', () => eventTypes.stop());
 connector.start();
 channels.start();
