@@ -12,6 +12,7 @@ import {
 import { compileTriggerFilter } from '@knative-ts/eventfilter';
 import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { startApp } from '@knative-ts/runtime';
+import type { ChannelConfig, CompiledSubscriber } from './channel-config.js';
 import { ChannelWatcher } from './channel-watcher.js';
 import { dispatcherSchema } from './config.js';
 import { ConsumerSet } from './consumer-set.js';
@@ -19,7 +20,7 @@ import { EventWriter } from './event-writer.js';
 import { startEventTypeAutoCreate } from '@knative-ts/eventtype-registry';
 import { createIngressHandler } from './ingress.js';
 import { connectionFromEnv, createKafka } from './kafka-client.js';
-import { ChannelMetrics } from '@knative-ts/delivery';
+import { KafkaChannelMetrics } from './kafka-metrics.js';
 import { SharedAdmin } from './shared-admin.js';
 import { SubscriberConsumer } from './subscriber-consumer.js';
 
@@ -34,11 +35,8 @@ const transport = createTransport({
   clusterDomain: env.CLUSTER_DOMAIN,
   kube: client,
 });
-const metrics = new ChannelMetrics({
-  registry: app.registry,
-  podName: env.POD_NAME,
-  containerName: env.CONTAINER_NAME,
-});
+// Knative's Kafka data-plane names (event_count_1_total, ...), as its dashboards query them.
+const metrics = new KafkaChannelMetrics({ registry: app.registry });
 const admin = new SharedAdmin(kafka, log);
 const writer = new EventWriter({
   newProducer: () =>
@@ -54,10 +52,10 @@ const prefilter = env.TRIGGER_PREFILTER
   ? new TriggerPrefilter(brokerFilterHost, compileTriggerFilter)
   : undefined;
 const triggers = prefilter && watchTriggers({ client, prefilter, log });
-const senderFor = (namespace: string) => {
+const senderFor = (channel: ChannelConfig, sub: CompiledSubscriber) => {
   const sender = new Sender({
     transport,
-    observer: metrics.observer(namespace),
+    observer: metrics.observer(channel, sub.name ?? sub.uid),
     brokerFilterHost,
     ...settings,
   });
@@ -74,7 +72,7 @@ const consumers = new ConsumerSet(
       group: sub.group,
       order: channel.order,
       current,
-      sender: senderFor(channel.namespace),
+      sender: senderFor(channel, sub),
       log,
       maxInFlight: env.UNORDERED_MAX_IN_FLIGHT,
       fetch: {
@@ -121,7 +119,7 @@ const receiver = await startEventReceiver({
     admission: new Admission(admissionLimits(env)),
     maxBodyBytes: env.MAX_BODY_BYTES,
     log,
-    rejected: (namespace, status) => metrics.rejected(namespace, status),
+    rejected: (channel, status) => metrics.rejected(channel, status),
     eventTypes,
   }),
   onError: (err, req) => log.error({ err, url: req.url }, 'request handling failed'),

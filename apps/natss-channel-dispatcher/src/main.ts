@@ -37,6 +37,9 @@ const metrics = new ChannelMetrics({
   registry: app.registry,
   podName: env.POD_NAME,
   containerName: env.CONTAINER_NAME,
+  // eventing-natss's dispatcher (component jetstream-channel-dispatcher), as its
+  // Prometheus endpoint names eventing's channel metrics.
+  metricPrefix: 'jetstream_channel_dispatcher_',
 });
 const table = new ChannelTable<JetStreamChannelConfig>();
 const failureLog = logDeliveryFailures(log);
