@@ -30,6 +30,7 @@ execFileSync(
 for (const bench of [
   'imc-dispatcher.bench.mjs',
   'broker.bench.mjs',
+  'broker-scale.bench.mjs',
   'jetstream.bench.mjs',
   'kafka-channel.bench.mjs',
 ]) {

@@ -4,28 +4,20 @@ import {
   createTransport,
   logDeliveryFailures,
   observeAll,
-  Sender,
   senderSettings,
   startEventReceiver,
-  TriggerPrefilter,
 } from '@knative-ts/delivery';
 import { compileTriggerFilter } from '@knative-ts/eventfilter';
 import { startEventTypeAutoCreate } from '@knative-ts/eventtype-registry';
 import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { startApp } from '@knative-ts/runtime';
-import {
-  BrokerTimeouts,
-  FilterMetrics,
-  localTriggerDelivery,
-  TriggerWatcher,
-} from '@knative-ts/trigger-delivery';
+import { startTriggerChannelSupport } from '@knative-ts/trigger-delivery';
 import { SystemService, systemServiceHost } from '@knative-ts/types';
 import { ChannelWatcher } from './channel-watcher.js';
 import { dispatcherSchema } from './config.js';
 import { InFlight } from './in-flight.js';
 import { createIngressHandler } from './ingress.js';
 import { ChannelMetrics } from '@knative-ts/delivery';
-import { triggerInformer, watchTriggers } from './trigger-watch.js';
 
 // Config, logs, metrics, /healthz, /readyz and graceful shutdown come from startApp.
 const app = await startApp({ name: 'imc-dispatcher', schema: dispatcherSchema });
@@ -55,42 +47,21 @@ const eventTypes = startEventTypeAutoCreate({
   log,
   flag: env.FEATURE_EVENTTYPE_AUTO_CREATE,
 });
-// One Trigger informer for the prefilter and the in-process trigger delivery.
-const triggerSource =
-  env.TRIGGER_PREFILTER || env.TRIGGER_DELIVERY_IN_PROCESS
-    ? triggerInformer(client, log)
-    : undefined;
-const inProcess = env.TRIGGER_DELIVERY_IN_PROCESS
-  ? {
-      triggers: new TriggerWatcher({
-        client,
-        compileFilter: compileTriggerFilter,
-        log,
-        ...(triggerSource && { informer: triggerSource }),
-      }),
-      brokers: new BrokerTimeouts({ client, log }),
-    }
-  : undefined;
-// broker-filter's attempts made here report as broker-filter's do.
-const localDestinations =
-  inProcess &&
-  localTriggerDelivery({
-    brokerFilterHost,
-    triggers: inProcess.triggers.table,
-    brokers: inProcess.brokers,
-    sender: new Sender({
-      ...senderSettings(env),
-      transport,
-      observer: observeAll(failureLog),
-    }),
-    metrics: new FilterMetrics({
-      registry: app.registry,
-      podName: env.POD_NAME,
-      containerName: env.CONTAINER_NAME,
-    }),
-    log,
-    eventTypes,
-  });
+// Broker trigger channels: the prefilter and broker-filter's work in-process.
+const triggerSupport = startTriggerChannelSupport({
+  env,
+  client,
+  log,
+  registry: app.registry,
+  podName: env.POD_NAME,
+  containerName: env.CONTAINER_NAME,
+  transport,
+  senderOptions: senderSettings(env),
+  brokerFilterHost,
+  compileFilter: compileTriggerFilter,
+  eventTypes,
+});
+const { prefilter, localDestinations } = triggerSupport;
 const watcher = new ChannelWatcher({
   client,
   transport,
@@ -98,16 +69,13 @@ const watcher = new ChannelWatcher({
   // Dead letters of triggers name the subscriber behind this system's broker-filter.
   brokerFilterHost,
   observer: (namespace) => observeAll(metrics.observer(namespace), failureLog),
-  senderOptions: { ...senderSettings(env), ...(localDestinations && { localDestinations }) },
+  senderOptions: {
+    ...senderSettings(env),
+    ...(localDestinations && { localDestinations }),
+  },
   log,
 });
 const inFlight = new InFlight();
-const prefilter = env.TRIGGER_PREFILTER
-  ? new TriggerPrefilter(brokerFilterHost, compileTriggerFilter)
-  : undefined;
-const triggers =
-  prefilter &&
-  watchTriggers({ client, prefilter, log, ...(triggerSource && { informer: triggerSource }) });
 const handler = createIngressHandler({
   table: watcher.table,
   maxBodyBytes: env.MAX_BODY_BYTES,
@@ -123,14 +91,7 @@ const handler = createIngressHandler({
 app.shutdown.register('transport', () => transport.close());
 app.shutdown.register('channel-watcher', () => watcher.stop());
 app.shutdown.register('eventtype-auto-create', () => eventTypes.stop());
-if (triggers) app.shutdown.register('trigger-watch', () => triggers.stop());
-if (inProcess) {
-  app.shutdown.register('in-process-triggers', () => inProcess.triggers.stop());
-  app.shutdown.register('in-process-brokers', () => inProcess.brokers.stop());
-  // The informer may be the prefilter's too: starting it twice is a no-op.
-  inProcess.triggers.start();
-  inProcess.brokers.start();
-}
+app.shutdown.register('trigger-channel-support', () => triggerSupport.stop());
 watcher.start();
 app.readiness.add('channels-synced', () => watcher.ready());
 // Registered before the receiver so it runs after it: async fan-outs finish last.

@@ -18,6 +18,8 @@ import {
 /** One subscriber, ready to consume for. */
 export interface CompiledSubscriber {
   uid: string;
+  /** The Subscription's name (metrics' consumer_name), when the controller wrote it. */
+  name?: string;
   generation?: number;
   /** `kafka.<ns>.<channel>.<uid>`. */
   group: string;
@@ -113,6 +115,7 @@ function compileSubscriber(
     subscriber: spec.subscriberUri,
     config,
   };
+  if (spec.name) out.name = spec.name;
   if (spec.generation !== undefined) out.generation = spec.generation;
   if (spec.replyUri) out.reply = spec.replyUri;
   if (deadLetterSink) out.deadLetterSink = deadLetterSink;

@@ -1,4 +1,5 @@
 import { receiverSchema } from '@knative-ts/delivery';
+import { triggerChannelSchema } from '@knative-ts/trigger-delivery';
 import { autoCreateSchema } from '@knative-ts/eventtype-registry';
 import { int, str, type Field } from '@knative-ts/runtime';
 
@@ -19,6 +20,7 @@ export const dispatcherSchema = {
   }),
   /** Where broker-filter runs: its error bodies are unwrapped for dead letters. */
   SYSTEM_NAMESPACE: str('knative-eventing'),
+  ...triggerChannelSchema,
   /** Comma-separated host:port list (ConfigMap kafka-channel-config, bootstrap.servers). */
   KAFKA_BROKERS: str(),
   ...autoCreateSchema,

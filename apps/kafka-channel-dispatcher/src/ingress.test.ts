@@ -54,7 +54,7 @@ beforeAll(async () => {
       admission: new Admission({ maxEvents: 100, maxBytes: 1e6, retryAfterSeconds: 1 }),
       maxBodyBytes: 1024,
       log,
-      rejected: (ns, status) => void rejected.push([ns, status]),
+      rejected: (ch, status) => void rejected.push([ch.namespace, status]),
     }),
     onError: (err) => {
       throw err;

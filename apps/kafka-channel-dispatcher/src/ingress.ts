@@ -42,7 +42,7 @@ export interface IngressOptions {
   maxBodyBytes: number;
   log: Logger;
   /** Counts a refused or failed request (Knative's event_count with its response code). */
-  rejected(namespace: string, status: number): void;
+  rejected(channel: Pick<ChannelConfig, 'namespace' | 'name'>, status: number): void;
   /** Registers the (type, source) of stored events (`eventtype-auto-create`). */
   eventTypes?: EventTypeObserver;
 }
@@ -65,13 +65,13 @@ async function handle(o: IngressOptions, req: IncomingMessage, res: ServerRespon
   const channel = route.channel;
   const ticket = o.admission.tryAdmit(declaredLength(req));
   if (ticket === undefined) {
-    o.rejected(channel.namespace, 503);
+    o.rejected(channel, 503);
     return writeOverloaded(res, o.admission.limits);
   }
   try {
     const reading = await readEvent(req, o.maxBodyBytes);
     if (!reading.ok) {
-      o.rejected(channel.namespace, reading.status);
+      o.rejected(channel, reading.status);
       return writeRefusal(res, reading);
     }
     await write(o, channel, reading.event, res);
@@ -89,7 +89,7 @@ async function write(
   try {
     await o.writer.write(channel.topic, toRecord(event));
   } catch (err) {
-    o.rejected(channel.namespace, 503);
+    o.rejected(channel, 503);
     o.log.warn(
       { err, channel: `${channel.namespace}/${channel.name}`, event: eventKey(event) },
       'event not stored',

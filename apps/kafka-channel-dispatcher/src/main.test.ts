@@ -21,6 +21,9 @@ describe('main', () => {
   it.each([
     ['/healthz', ''],
     ['/metrics', 'process_cpu_seconds_total'],
+    // Knative's Kafka data-plane names (eventing-kafka-broker Metrics.java, Prometheus naming).
+    ['/metrics', '# TYPE event_count_1_total counter'],
+    ['/metrics', '# TYPE event_dispatch_latencies_ms histogram'],
   ])('answers GET %s with 200', async (path, fragment) => {
     const res = await fetch(`http://127.0.0.1:${app.port}${path}`);
     expect(res.status).toBe(200);

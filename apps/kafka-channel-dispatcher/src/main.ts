@@ -2,12 +2,16 @@ import {
   Admission,
   admissionLimits,
   createTransport,
+  prefilteredSender,
   Sender,
   senderSettings,
   startEventReceiver,
 } from '@knative-ts/delivery';
+import { compileTriggerFilter } from '@knative-ts/eventfilter';
 import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { startApp } from '@knative-ts/runtime';
+import { startTriggerChannelSupport } from '@knative-ts/trigger-delivery';
+import type { ChannelConfig, CompiledSubscriber } from './channel-config.js';
 import { ChannelWatcher } from './channel-watcher.js';
 import { dispatcherSchema } from './config.js';
 import { ConsumerSet } from './consumer-set.js';
@@ -15,7 +19,7 @@ import { EventWriter } from './event-writer.js';
 import { startEventTypeAutoCreate } from '@knative-ts/eventtype-registry';
 import { createIngressHandler } from './ingress.js';
 import { connectionFromEnv, createKafka } from './kafka-client.js';
-import { ChannelMetrics } from '@knative-ts/delivery';
+import { KafkaChannelMetrics } from './kafka-metrics.js';
 import { SharedAdmin } from './shared-admin.js';
 import { SubscriberConsumer } from './subscriber-consumer.js';
 
@@ -30,11 +34,8 @@ const transport = createTransport({
   clusterDomain: env.CLUSTER_DOMAIN,
   kube: client,
 });
-const metrics = new ChannelMetrics({
-  registry: app.registry,
-  podName: env.POD_NAME,
-  containerName: env.CONTAINER_NAME,
-});
+// Knative's Kafka data-plane names (event_count_1_total, ...), as its dashboards query them.
+const metrics = new KafkaChannelMetrics({ registry: app.registry });
 const admin = new SharedAdmin(kafka, log);
 const writer = new EventWriter({
   newProducer: () =>
@@ -45,6 +46,37 @@ const writer = new EventWriter({
 });
 const settings = senderSettings(env);
 const brokerFilterHost = `broker-filter.${env.SYSTEM_NAMESPACE}.svc.${env.CLUSTER_DOMAIN}`;
+const eventTypes = startEventTypeAutoCreate({
+  client,
+  log,
+  flag: env.FEATURE_EVENTTYPE_AUTO_CREATE,
+});
+// Broker trigger channels: the prefilter (a Trigger whose filter rejects the event is
+// settled without a request) and broker-filter's work in-process.
+const triggerSupport = startTriggerChannelSupport({
+  env,
+  client,
+  log,
+  registry: app.registry,
+  podName: env.POD_NAME,
+  containerName: env.CONTAINER_NAME,
+  transport,
+  senderOptions: senderSettings(env),
+  brokerFilterHost,
+  compileFilter: compileTriggerFilter,
+  eventTypes,
+});
+const { prefilter, localDestinations } = triggerSupport;
+const senderFor = (channel: ChannelConfig, sub: CompiledSubscriber) => {
+  const sender = new Sender({
+    transport,
+    observer: metrics.observer(channel, sub.name ?? sub.uid),
+    brokerFilterHost,
+    ...settings,
+    ...(localDestinations && { localDestinations }),
+  });
+  return prefilter ? prefilteredSender(sender, prefilter) : sender;
+};
 const consumers = new ConsumerSet(
   (channel, sub, current) =>
     new SubscriberConsumer({
@@ -56,12 +88,7 @@ const consumers = new ConsumerSet(
       group: sub.group,
       order: channel.order,
       current,
-      sender: new Sender({
-        transport,
-        observer: metrics.observer(channel.namespace),
-        brokerFilterHost,
-        ...settings,
-      }),
+      sender: senderFor(channel, sub),
       log,
       maxInFlight: env.UNORDERED_MAX_IN_FLIGHT,
       fetch: {
@@ -81,16 +108,12 @@ const watcher = new ChannelWatcher({
     admin.forgetTopic(topic);
   },
 });
-const eventTypes = startEventTypeAutoCreate({
-  client,
-  log,
-  flag: env.FEATURE_EVENTTYPE_AUTO_CREATE,
-});
 
 // Closers run in reverse: stop receiving, then the writer, consumers, watcher, sockets.
 app.shutdown.register('transport', () => transport.close());
 app.shutdown.register('kafka-admin', () => admin.close());
 app.shutdown.register('channel-watcher', () => watcher.stop());
+app.shutdown.register('trigger-channel-support', () => triggerSupport.stop());
 app.shutdown.register('consumers', () => consumers.stop());
 app.shutdown.register('event-writer', () => writer.close());
 app.shutdown.register('eventtype-auto-create', () => eventTypes.stop());
@@ -107,7 +130,7 @@ const receiver = await startEventReceiver({
     admission: new Admission(admissionLimits(env)),
     maxBodyBytes: env.MAX_BODY_BYTES,
     log,
-    rejected: (namespace, status) => metrics.rejected(namespace, status),
+    rejected: (channel, status) => metrics.rejected(channel, status),
     eventTypes,
   }),
   onError: (err, req) => log.error({ err, url: req.url }, 'request handling failed'),

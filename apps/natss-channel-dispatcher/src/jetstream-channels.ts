@@ -7,11 +7,13 @@
  * yet) are synced again every `retryMs`.
  */
 import {
+  prefilteredSender,
   Sender,
   type ChannelTable,
   type DeliveryObserver,
   type HttpTransport,
   type SenderOptions,
+  type TriggerPrefilter,
 } from '@knative-ts/delivery';
 import type { KubeClient } from '@knative-ts/kube';
 import type { Nats } from '@knative-ts/nats';
@@ -39,7 +41,9 @@ export interface JetStreamChannelsOptions {
   brokerFilterHost?: string;
   observer(namespace: string): DeliveryObserver;
   /** Bounds and feature flags every sender runs under (as the other dispatchers). */
-  senderOptions?: Pick<SenderOptions, 'limits' | 'features'>;
+  senderOptions?: Pick<SenderOptions, 'limits' | 'features' | 'localDestinations'>;
+  /** Answers for broker-filter where a Trigger's filter rejects the event (then acked). */
+  prefilter?: Pick<TriggerPrefilter, 'skipper'>;
   /** The connection, once there is one. */
   nats(): Nats | undefined;
   maxInFlight: number;
@@ -59,7 +63,7 @@ export class JetStreamChannels {
   private readonly running = new Map<string, Running>();
   private readonly states = new Map<string, ConsumerStates>();
   private readonly chains = new Map<string, Promise<void>>();
-  private readonly senders = new Map<string, Sender>();
+  private readonly senders = new Map<string, Pick<Sender, 'dispatch'>>();
   private readonly pendingRetry = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private stopping = false;
@@ -244,16 +248,17 @@ export class JetStreamChannels {
     }
   }
 
-  private senderFor(namespace: string): Sender {
+  private senderFor(namespace: string): Pick<Sender, 'dispatch'> {
     let sender = this.senders.get(namespace);
     if (!sender) {
-      const { transport, brokerFilterHost } = this.options;
-      sender = new Sender({
+      const { transport, brokerFilterHost, prefilter } = this.options;
+      const sending = new Sender({
         ...this.options.senderOptions,
         transport,
         observer: this.options.observer(namespace),
         ...(brokerFilterHost === undefined ? {} : { brokerFilterHost }),
       });
+      sender = prefilter ? prefilteredSender(sending, prefilter) : sending;
       this.senders.set(namespace, sender);
     }
     return sender;

@@ -17,6 +17,9 @@ describe('main', () => {
   it.each([
     ['/healthz', ''],
     ['/metrics', 'process_cpu_seconds_total'],
+    // eventing-natss's names: eventing's channel metrics under its component's prefix.
+    ['/metrics', '# TYPE jetstream_channel_dispatcher_event_count counter'],
+    ['/metrics', '# TYPE jetstream_channel_dispatcher_event_dispatch_latencies histogram'],
   ])('answers GET %s with 200', async (path, fragment) => {
     const res = await fetch(`http://127.0.0.1:${app.port}${path}`);
     expect(res.status).toBe(200);

@@ -9,9 +9,11 @@ import {
   senderSettings,
   startEventReceiver,
 } from '@knative-ts/delivery';
+import { compileTriggerFilter } from '@knative-ts/eventfilter';
 import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { connectNats } from '@knative-ts/nats';
 import { startApp } from '@knative-ts/runtime';
+import { startTriggerChannelSupport } from '@knative-ts/trigger-delivery';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { JetStreamChannelConfig } from './channel-config.js';
 import { dispatcherSchema } from './config.js';
@@ -34,6 +36,9 @@ const metrics = new ChannelMetrics({
   registry: app.registry,
   podName: env.POD_NAME,
   containerName: env.CONTAINER_NAME,
+  // eventing-natss's dispatcher (component jetstream-channel-dispatcher), as its
+  // Prometheus endpoint names eventing's channel metrics.
+  metricPrefix: 'jetstream_channel_dispatcher_',
 });
 const table = new ChannelTable<JetStreamChannelConfig>();
 const failureLog = logDeliveryFailures(log);
@@ -53,14 +58,37 @@ const connector: NatsConnector = new NatsConnector({
   },
   log,
 });
+const brokerFilterHost = `broker-filter.${env.SYSTEM_NAMESPACE}.svc.${env.CLUSTER_DOMAIN}`;
+const eventTypes = startEventTypeAutoCreate({
+  client,
+  log,
+  flag: env.FEATURE_EVENTTYPE_AUTO_CREATE,
+});
+// Broker trigger channels: the prefilter (a Trigger whose filter rejects the event is
+// settled without a request) and broker-filter's work in-process.
+const triggerSupport = startTriggerChannelSupport({
+  env,
+  client,
+  log,
+  registry: app.registry,
+  podName: env.POD_NAME,
+  containerName: env.CONTAINER_NAME,
+  transport,
+  senderOptions: senderSettings(env),
+  brokerFilterHost,
+  compileFilter: compileTriggerFilter,
+  eventTypes,
+});
+const { prefilter, localDestinations } = triggerSupport;
 const channels = new JetStreamChannels({
   client,
   table,
   transport,
   clusterDomain: env.CLUSTER_DOMAIN,
-  brokerFilterHost: `broker-filter.${env.SYSTEM_NAMESPACE}.svc.${env.CLUSTER_DOMAIN}`,
+  brokerFilterHost,
   observer: (namespace) => observeAll(metrics.observer(namespace), failureLog),
-  senderOptions: senderSettings(env),
+  senderOptions: { ...senderSettings(env), ...(localDestinations && { localDestinations }) },
+  ...(prefilter && { prefilter }),
   nats: () => connector.current(),
   maxInFlight: env.MAX_IN_FLIGHT,
   log,
@@ -68,11 +96,6 @@ const channels = new JetStreamChannels({
 const publisher = new Publisher({
   jetstream: () => js,
   timeoutMs: env.PUBLISH_TIMEOUT_MS,
-});
-const eventTypes = startEventTypeAutoCreate({
-  client,
-  log,
-  flag: env.FEATURE_EVENTTYPE_AUTO_CREATE,
 });
 const handler = createIngressHandler({
   table,
@@ -88,6 +111,7 @@ const handler = createIngressHandler({
 app.shutdown.register('transport', () => transport.close());
 app.shutdown.register('nats', () => connector.stop());
 app.shutdown.register('channels', () => channels.stop());
+app.shutdown.register('trigger-channel-support', () => triggerSupport.stop());
 app.shutdown.register('eventtype-auto-create', () => eventTypes.stop());
 connector.start();
 channels.start();

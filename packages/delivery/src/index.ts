@@ -31,7 +31,8 @@
  * Channel dispatchers: `ChannelTable` routes a request to its channel by Host header or
  * `/<ns>/<name>`; `ChannelMetrics` records Knative's channel metrics from delivery outcomes;
  * `TriggerPrefilter` spares a broker's trigger channel the request to broker-filter for a
- * Trigger whose filter rejects the event.
+ * Trigger whose filter rejects the event (`watchTriggers` feeds it; `prefilteredSender`
+ * applies it for a durable dispatcher, which then settles the message as delivered).
  */
 export { BindingError, BindingReason, DeliveryError, DeliveryErrorCode } from './errors.js';
 export {
@@ -165,6 +166,8 @@ export {
 export { ChannelTable, hostOf, type Routable, type Route } from './channel/channel-table.js';
 export { TriggerPrefilter, type CompileTriggerFilter } from './channel/trigger-prefilter.js';
 export { TriggerUris, type TriggerTarget } from './channel/trigger-uri.js';
+export { triggerInformer, triggerPrefilterSchema, watchTriggers } from './channel/trigger-watch.js';
+export { prefilteredSender } from './channel/prefiltered-sender.js';
 export {
   ChannelMetrics,
   DISPATCH_BUCKETS_MS,

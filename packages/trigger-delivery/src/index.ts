@@ -19,3 +19,9 @@ export {
   type TriggerDeliveryOptions,
 } from './trigger-delivery.js';
 export * from './trigger-table.js';
+export {
+  startTriggerChannelSupport,
+  triggerChannelSchema,
+  type TriggerChannelSupport,
+  type TriggerChannelSupportOptions,
+} from './trigger-channel-support.js';

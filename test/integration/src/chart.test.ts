@@ -7,6 +7,7 @@ import { crdFiles, deployDir } from './crds.js';
 import { installServingServiceCrd } from './eventing-sandbox.js';
 import { kubectl, type KubectlResult } from './kubectl.js';
 import { eventually, localCluster, uniqueName } from './local-cluster.js';
+import { parseAllDocuments } from 'yaml';
 
 // The Helm chart on the real local control plane: lint, the CRD copy and deploy/eventing.yaml
 // in step with their sources, install / upgrade / uninstall, and least-privilege RBAC asked
@@ -205,6 +206,40 @@ describe('charts/eventing', () => {
     ]);
     expect(kafka.code).not.toBe(0);
     expect(kafka.stderr).toContain('/kafka/bootstrapServers');
+  });
+
+  it('grants the durable channel dispatchers read on Triggers, as imc-dispatcher', async () => {
+    // Each skips the request to broker-filter for a Trigger that filters the event out.
+    const rendered = ok(
+      await helm([
+        'template',
+        release,
+        chartDir,
+        '--namespace',
+        namespace,
+        '--set',
+        'kafkaChannelDispatcher.enabled=true,kafka.bootstrapServers=kafka:9092',
+        '--set',
+        'natssChannelDispatcher.enabled=true,nats.url=nats://nats:4222',
+      ]),
+      'helm template',
+    ).stdout;
+    type Role = { kind?: string; metadata?: { name?: string }; rules?: unknown[] };
+    const roles = parseAllDocuments(rendered)
+      .map((d) => d.toJS() as Role | null)
+      .filter((d): d is Role => d?.kind === 'ClusterRole');
+    const triggerRule = {
+      apiGroups: ['eventing.knative.dev'],
+      resources: ['triggers'],
+      verbs: ['get', 'list', 'watch'],
+    };
+    for (const app of ['imc-dispatcher', 'kafka-channel-dispatcher', 'natss-channel-dispatcher']) {
+      const role = roles.find((r) => r.metadata?.name === clusterName(app));
+      expect({ app, rules: role?.rules }).toEqual({
+        app,
+        rules: expect.arrayContaining([triggerRule]),
+      });
+    }
   });
 
   it('deploy/eventing.yaml applies without Helm (server-side dry run)', async () => {
@@ -519,6 +554,13 @@ describe('charts/eventing', () => {
         '-A',
       ]),
     ).toBe(true);
+    // Triggers are read to skip broker-filter for a Trigger that filters the event out.
+    expect(
+      await canI(sa('kafka-channel-dispatcher'), ['watch', 'triggers.eventing.knative.dev', '-A']),
+    ).toBe(true);
+    expect(
+      await canI(sa('kafka-channel-dispatcher'), ['update', 'triggers.eventing.knative.dev', '-A']),
+    ).toBe(false);
     // Subscriber readiness of KafkaChannels is the controller's to write.
     expect(
       await canI(sa('kafka-channel-dispatcher'), [

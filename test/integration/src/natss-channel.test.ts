@@ -341,7 +341,11 @@ describe('NatssChannel on the real NATS JetStream', () => {
         const text = await (await fetch(`http://127.0.0.1:${adminPort}/metrics`)).text();
         return text
           .split('\n')
-          .filter((l) => l.startsWith('event_count{') && l.includes(`namespace_name="${ns}"`))
+          .filter(
+            (l) =>
+              l.startsWith('jetstream_channel_dispatcher_event_count{') &&
+              l.includes(`namespace_name="${ns}"`),
+          )
           .filter((l) => l.includes('response_code="202"'))
           .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
       };

@@ -1,13 +1,26 @@
 /**
  * Keeps a TriggerPrefilter in step with every Trigger in the cluster (read-only; the
- * chart grants the dispatcher get/list/watch on triggers). Until the first list is in,
- * the prefilter knows no Trigger and every event goes to broker-filter as before.
+ * chart grants each channel dispatcher get/list/watch on triggers). Until the first list
+ * is in, the prefilter knows no Trigger and every event goes to broker-filter as before.
+ * Shared by the three channel dispatchers (in-memory, Kafka, JetStream).
  */
-import type { TriggerPrefilter } from '@knative-ts/delivery';
 import type { KubeClient } from '@knative-ts/kube';
 import { Informer, type Logger } from '@knative-ts/reconciler';
+import { bool } from '@knative-ts/runtime';
 import type { Trigger } from '@knative-ts/types';
+import type { TriggerPrefilter } from './trigger-prefilter.js';
 
+/** The switch, as each dispatcher's schema reads it once at start-up (default on). */
+export const triggerPrefilterSchema = {
+  /**
+   * Whether a Broker's trigger channel skips the request to broker-filter for a Trigger
+   * whose filter rejects the event (broker-filter would answer 200 and deliver nothing).
+   * Off: every Trigger gets every event's request, as Knative's channel-based broker does.
+   */
+  TRIGGER_PREFILTER: bool(true),
+};
+
+/** Starts an informer on Triggers that loads each one into `prefilter`. */
 export function watchTriggers(options: {
   client: KubeClient;
   prefilter: Pick<TriggerPrefilter, 'set' | 'delete'>;
