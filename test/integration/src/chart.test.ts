@@ -208,8 +208,9 @@ describe('charts/eventing', () => {
     expect(kafka.stderr).toContain('/kafka/bootstrapServers');
   });
 
-  it('grants the durable channel dispatchers read on Triggers, as imc-dispatcher', async () => {
-    // Each skips the request to broker-filter for a Trigger that filters the event out.
+  it('grants the durable channel dispatchers read on Triggers and Brokers, as imc-dispatcher', async () => {
+    // Each skips the request to broker-filter for a Trigger that filters the event out, and
+    // serves the others in-process with the timeout their Broker gives them.
     const rendered = ok(
       await helm([
         'template',
@@ -230,7 +231,7 @@ describe('charts/eventing', () => {
       .filter((d): d is Role => d?.kind === 'ClusterRole');
     const triggerRule = {
       apiGroups: ['eventing.knative.dev'],
-      resources: ['triggers'],
+      resources: ['triggers', 'brokers'],
       verbs: ['get', 'list', 'watch'],
     };
     for (const app of ['imc-dispatcher', 'kafka-channel-dispatcher', 'natss-channel-dispatcher']) {
