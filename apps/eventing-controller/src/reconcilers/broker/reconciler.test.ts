@@ -73,6 +73,10 @@ function triggerChannel(
     status,
   } as KubeObject;
 }
+/** A dead-letter sink that is valid but names a Knative Service that does not exist. */
+const missingSink = {
+  ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'gone', namespace: 'demo' },
+};
 const readyChannel = {
   conditions: [{ type: 'Ready', status: 'True' }],
   address: { name: 'http', url: channelUrl },
@@ -308,20 +312,36 @@ const rows: Row[] = [
   {
     name: 'an unresolvable dead-letter sink fails DeadLetterSinkResolved',
     objects: [
-      broker(mt, { config: channelConfig, delivery: { deadLetterSink: { uri: 'relative' } } }),
+      broker(mt, { config: channelConfig, delivery: { deadLetterSink: missingSink } }),
       channelTemplate,
       ...dataPlane,
-      triggerChannel(readyChannel, { delivery: { deadLetterSink: { uri: 'relative' } } }),
+      triggerChannel(readyChannel, { delivery: { deadLetterSink: missingSink } }),
     ],
     wantActions: ['updateStatus Broker demo/default'],
     wantEvents: [
-      'Warning InternalError Failed to resolve Dead Letter Sink URI: URI is not absolute (both scheme and host should be non-empty): "relative"',
+      'Warning InternalError Failed to resolve Dead Letter Sink URI: failed to get object demo/gone: services.serving.knative.dev "gone" not found',
     ],
     wantConditions: {
       ...allTrue,
       DeadLetterSinkResolved: "False Unable to get the DeadLetterSink's URI",
       Ready: "False Unable to get the DeadLetterSink's URI",
     },
+  },
+  {
+    name: 'a spec the webhook would reject is Ready=False InvalidSpec naming the fields, and no trigger channel is made',
+    objects: [
+      broker(mt, {
+        config: channelConfig,
+        delivery: { deadLetterSink: { uri: 'relative' }, backoffDelay: 'soon' },
+      }),
+      channelTemplate,
+      ...dataPlane,
+    ],
+    wantActions: ['updateStatus Broker demo/default'],
+    wantEvents: [
+      'Warning InvalidSpec invalid value: relative: spec.delivery.deadLetterSink.uri\nRelative URI is not allowed when Ref and [apiVersion, kind, name] is absent\ninvalid value: soon: spec.delivery.backoffDelay',
+    ],
+    wantConditions: { Ready: 'False InvalidSpec' },
   },
 ];
 
