@@ -73,6 +73,26 @@ const dlsSpec = {
 
 const rows: Row[] = [
   {
+    name: 'a spec the webhook would reject is Ready=False InvalidSpec naming the fields, and no backing channel is made',
+    objects: [
+      channel({
+        channelTemplate: { apiVersion: 'messaging.knative.dev/v1', kind: '' },
+        delivery: { backoffPolicy: 'sometimes' as 'linear' },
+      }),
+    ],
+    wantActions: ['updateStatus Channel demo/ch'],
+    wantEvents: [
+      'Warning InvalidSpec missing field(s): spec.channelTemplate.kind\ninvalid value: sometimes: spec.delivery.backoffPolicy',
+    ],
+    wantConditions: {
+      Addressable: 'Unknown',
+      BackingChannelReady: 'Unknown',
+      DeadLetterSinkResolved: 'Unknown',
+      EventPoliciesReady: 'Unknown',
+      Ready: 'False InvalidSpec',
+    },
+  },
+  {
     name: 'writes the shipped default template (InMemoryChannel) when there is no ConfigMap',
     objects: [channel({})],
     wantActions: ['patch Channel demo/ch', 'updateStatus Channel demo/ch'],

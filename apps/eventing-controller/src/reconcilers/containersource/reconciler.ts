@@ -4,7 +4,6 @@ import {
   normalEvent,
   silentLogger,
   type Logger,
-  warningEvent,
   type KindReconciler,
   type ReconcileResult,
 } from '@knative-ts/reconciler';

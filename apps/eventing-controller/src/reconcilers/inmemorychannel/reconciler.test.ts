@@ -86,6 +86,26 @@ interface Row {
 
 const rows: Row[] = [
   {
+    name: 'a spec the webhook would reject is Ready=False InvalidSpec naming the fields, and no Service is made',
+    objects: [
+      imc({ spec: { subscribers: [{ uid: 's-uid' }], delivery: { retry: 1.5 } } }),
+      ...healthy.slice(0, 2),
+    ],
+    wantActions: ['updateStatus InMemoryChannel demo/my-imc'],
+    wantEvents: [
+      'Warning InvalidSpec expected exactly one, got neither: spec.subscribers[0].replyUri, spec.subscribers[0].subscriberUri\ninvalid value: 1.5: spec.delivery.retry',
+    ],
+    wantConditions: {
+      Addressable: 'Unknown',
+      ChannelServiceReady: 'Unknown',
+      DeadLetterSinkResolved: 'Unknown',
+      EndpointsReady: 'Unknown',
+      EventPoliciesReady: 'Unknown',
+      Ready: 'False InvalidSpec',
+      ServiceReady: 'Unknown',
+    },
+  },
+  {
     name: 'dispatcher Service missing',
     objects: [imc()],
     wantActions: ['updateStatus InMemoryChannel demo/my-imc'],

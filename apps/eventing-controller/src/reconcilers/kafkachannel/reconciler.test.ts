@@ -164,6 +164,22 @@ describe('KafkaChannelReconciler', () => {
     },
   );
 
+  it('a spec the webhook would reject: Ready False InvalidSpec naming the fields, Kafka untouched', async () => {
+    const kafka = new FakeKafka();
+    const invalid = kc({
+      spec: { numPartitions: -1, replicationFactor: 1, retentionDuration: 'a week' },
+    });
+    const { actions, events, client } = await run([invalid, ...healthy], kafka);
+    expect(actions).toEqual(['updateStatus KafkaChannel demo/kc']);
+    expect(events).toEqual([
+      'Warning InvalidSpec invalid value: -1: spec.numPartitions\ninvalid value: a week: spec.retentionDuration',
+    ]);
+    expect(kafka.calls).toEqual([]);
+    expect(summary(client.peek<KafkaChannel>(kcRef)?.status?.conditions)).toMatchObject({
+      Ready: 'False InvalidSpec',
+    });
+  });
+
   it('a topic Kafka refuses: TopicReady False with Kafka reason and an Event', async () => {
     const kafka = new FakeKafka();
     kafka.topicError = new KafkaAdminError(

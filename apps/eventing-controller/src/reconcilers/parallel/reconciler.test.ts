@@ -42,6 +42,21 @@ const par2 = parallel();
 const par1 = parallel(twoBranches.slice(0, 1));
 const rows = [
   {
+    name: 'a spec the webhook would reject is Ready=False InvalidSpec naming the fields, and nothing is created',
+    objects: [parallel([{ filter: { uri: 'relative' }, subscriber: {} }])],
+    wantActions: ['updateStatus Parallel demo/par'],
+    wantEvents: [
+      'Warning InvalidSpec invalid value: relative: spec.branches[0].filter.uri\nRelative URI is not allowed when Ref and [apiVersion, kind, name] is absent\nexpected at least one, got none: spec.branches[0].subscriber.ref, spec.branches[0].subscriber.uri',
+    ],
+    wantConditions: {
+      Addressable: 'Unknown',
+      ChannelsReady: 'Unknown',
+      EventPoliciesReady: 'Unknown',
+      Ready: 'False InvalidSpec',
+      SubscriptionsReady: 'Unknown',
+    },
+  },
+  {
     name: 'creates the ingress channel, a channel per branch and two Subscriptions per branch',
     objects: [par2],
     wantActions: [
@@ -111,7 +126,7 @@ describe('ParallelReconciler', () => {
   it.each(rows)('$name', async (row) => {
     const { actions, events, client } = await run(row.objects);
     expect(actions).toEqual(row.wantActions);
-    expect(events).toEqual([]);
+    expect(events).toEqual(row.wantEvents ?? []);
     if (row.wantConditions) {
       expect(summary(client.peek<Parallel>(parRef)?.status?.conditions)).toEqual(
         row.wantConditions,

@@ -37,6 +37,21 @@ const seq2 = sequence();
 const seq1 = sequence([step('a')]);
 const rows: Row[] = [
   {
+    name: 'a spec the webhook would reject is Ready=False InvalidSpec naming the fields, and nothing is created',
+    objects: [sequence([step('a'), { uri: 'not-absolute', delivery: { retry: -2 } }])],
+    wantActions: ['updateStatus Sequence demo/seq'],
+    wantEvents: [
+      'Warning InvalidSpec invalid value: not-absolute: spec.steps[1].uri\nRelative URI is not allowed when Ref and [apiVersion, kind, name] is absent\ninvalid value: -2: spec.steps[1].delivery.retry',
+    ],
+    wantConditions: {
+      Addressable: 'Unknown',
+      ChannelsReady: 'Unknown',
+      EventPoliciesReady: 'Unknown',
+      Ready: 'False InvalidSpec',
+      SubscriptionsReady: 'Unknown',
+    },
+  },
+  {
     name: 'writes the default channelTemplate from default-ch-webhook first',
     objects: [sequence(undefined, false)],
     wantActions: ['patch Sequence demo/seq', 'updateStatus Sequence demo/seq'],

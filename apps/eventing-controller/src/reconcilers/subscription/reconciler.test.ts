@@ -74,6 +74,22 @@ interface Row {
 
 const rows: Row[] = [
   {
+    name: 'a spec the webhook would reject is Ready=False InvalidSpec naming the fields, and the channel is left alone',
+    objects: [
+      sub({
+        channel: { apiVersion: messaging, kind: 'InMemoryChannel', name: 'c', namespace: 'other' },
+        subscriber: undefined,
+        delivery: { retry: -1 },
+      }),
+      imc(),
+    ],
+    wantActions: ['updateStatus Subscription demo/s'],
+    wantEvents: [
+      'Warning InvalidSpec mismatched namespaces: spec.channel.namespace\nparent namespace: "demo" does not match ref: "other"\nmissing field(s): spec.reply, spec.subscriber\nthe Subscription must reference at least one of (reply or a subscriber)\ninvalid value: -1: spec.delivery.retry',
+    ],
+    wantReady: 'False InvalidSpec',
+  },
+  {
     name: 'channel missing → ReferencesResolved Unknown ChannelReferenceFailed (as Knative)',
     objects: [sub()],
     wantActions: ['updateStatus Subscription demo/s'],

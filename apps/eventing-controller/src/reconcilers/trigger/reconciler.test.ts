@@ -272,6 +272,22 @@ const rows: Row[] = [
     },
   },
   {
+    name: 'a spec the webhook would reject is Ready=False InvalidSpec naming the fields, and nothing is created',
+    objects: [
+      trigger({
+        filter: { attributes: { 'Bad-Key': 'x' } },
+        filters: [{ exact: { type: 'a', source: 'b' } }],
+        subscriber: { uri: '/relative' },
+      }),
+      readyBroker,
+    ],
+    wantActions: ['updateStatus Trigger demo/t'],
+    wantEvents: [
+      'Warning InvalidSpec invalid key name "Bad-Key": spec.filter.attributes[Bad-Key]\nAttribute name must start with a letter and can only contain lowercase alphanumeric\nMultiple items found, can have only one key-value: spec.filters[0].exact\ninvalid value: /relative: spec.subscriber.uri\nRelative URI is not allowed when Ref and [apiVersion, kind, name] is absent',
+    ],
+    wantConditions: { Ready: 'False InvalidSpec' },
+  },
+  {
     name: 'an unparsable CESQL filter is Ready=False with the parser message, and nothing is created',
     objects: [trigger({ filters: [{ cesql: "type = 'a' AND" }] }), readyBroker],
     wantActions: ['updateStatus Trigger demo/t'],
