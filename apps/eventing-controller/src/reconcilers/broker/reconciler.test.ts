@@ -1,7 +1,14 @@
 import type { KubeObject } from '@knative-ts/kube';
-import type { Broker, Condition } from '@knative-ts/types';
+import type { Broker } from '@knative-ts/types';
 import { reconcileOnce, testNow } from '../../testing/reconcile-once.js';
-import { DestinationResolver } from '../../resolver/destination-resolver.js';
+import {
+  brokerFixture,
+  controllerOwner,
+  endpointSliceFixture,
+  serviceFixture,
+  summary,
+  testResolver,
+} from '../../testing/fixtures.js';
 import { BrokerReconciler } from './reconciler.js';
 
 const sys = 'knative-eventing';
@@ -21,46 +28,20 @@ function broker(
   annotations: Record<string, string> = mt,
   spec: Broker['spec'] = { config: channelConfig, delivery },
 ): Broker {
-  return {
-    apiVersion: 'eventing.knative.dev/v1',
-    kind: 'Broker',
-    metadata: { namespace: 'demo', name: 'default', uid: 'b-uid', generation: 1, annotations },
-    spec,
-  };
+  return brokerFixture({ generation: 1, annotations, spec });
 }
 const configMap = (name: string, data: Record<string, string>, namespace = sys): KubeObject =>
   ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace, name }, data }) as KubeObject;
 const channelTemplate = configMap('config-br-default-channel', {
   'channel-template-spec': 'apiVersion: messaging.knative.dev/v1\nkind: InMemoryChannel',
 });
-const service = (name: string): KubeObject =>
-  ({
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { namespace: sys, name },
-    spec: {},
-  }) as KubeObject;
-const slice = (name: string, ready: boolean): KubeObject =>
-  ({
-    apiVersion: 'discovery.k8s.io/v1',
-    kind: 'EndpointSlice',
-    metadata: { namespace: sys, name: `${name}-x`, labels: { 'kubernetes.io/service-name': name } },
-    endpoints: [{ addresses: ['192.0.2.1'], conditions: { ready } }],
-  }) as KubeObject;
 const dataPlane = [
-  service('broker-ingress'),
-  slice('broker-ingress', true),
-  service('broker-filter'),
-  slice('broker-filter', true),
+  serviceFixture('broker-ingress'),
+  endpointSliceFixture('broker-ingress', true),
+  serviceFixture('broker-filter'),
+  endpointSliceFixture('broker-filter', true),
 ];
-const owner = {
-  apiVersion: 'eventing.knative.dev/v1',
-  kind: 'Broker',
-  name: 'default',
-  uid: 'b-uid',
-  controller: true,
-  blockOwnerDeletion: true,
-};
+const owner = controllerOwner('eventing.knative.dev/v1', 'Broker', 'default', 'b-uid');
 function triggerChannel(
   status: object,
   spec: object = { delivery },
@@ -82,11 +63,6 @@ const readyChannel = {
   address: { name: 'http', url: channelUrl },
 };
 
-function summary(conditions: Condition[] | undefined): Record<string, string> {
-  return Object.fromEntries(
-    (conditions ?? []).map((c) => [c.type, [c.status, c.reason].filter(Boolean).join(' ')]),
-  );
-}
 const allTrue = {
   Addressable: 'True',
   DeadLetterSinkResolved: 'True DeadLetterSinkNotConfigured',
@@ -277,8 +253,8 @@ const rows: Row[] = [
     objects: [
       broker(),
       channelTemplate,
-      service('broker-ingress'),
-      slice('broker-ingress', false),
+      serviceFixture('broker-ingress'),
+      endpointSliceFixture('broker-ingress', false),
       triggerChannel(readyChannel),
     ],
     wantActions: ['updateStatus Broker demo/default'],
@@ -355,7 +331,7 @@ const run = (objects: KubeObject[]) =>
       new BrokerReconciler({
         client,
         references,
-        resolver: new DestinationResolver({ references, clusterDomain: 'cluster.local' }),
+        resolver: testResolver(references),
         systemNamespace: sys,
         clusterDomain: 'cluster.local',
         now: () => testNow,

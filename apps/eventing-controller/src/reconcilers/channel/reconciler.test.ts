@@ -1,6 +1,7 @@
 import type { KubeObject } from '@knative-ts/kube';
-import type { Channel, ChannelableStatus, Condition } from '@knative-ts/types';
+import type { Channel, ChannelableStatus } from '@knative-ts/types';
 import { reconcileOnce, testNow } from '../../testing/reconcile-once.js';
+import { controllerOwner, summary } from '../../testing/fixtures.js';
 import { ChannelReconciler } from './reconciler.js';
 
 const ns = 'demo';
@@ -19,14 +20,7 @@ function channel(spec: Channel['spec'] = { channelTemplate: imcTemplate }): Chan
     spec,
   };
 }
-const owner = {
-  apiVersion: 'messaging.knative.dev/v1',
-  kind: 'Channel',
-  name: 'ch',
-  uid: 'ch-uid',
-  controller: true,
-  blockOwnerDeletion: true,
-};
+const owner = controllerOwner('messaging.knative.dev/v1', 'Channel', 'ch', 'ch-uid');
 const url = 'http://ch-kn-channel.demo.svc.cluster.local';
 function backing(status: ChannelableStatus, ownerReferences = [owner]): KubeObject {
   return {
@@ -49,12 +43,6 @@ const configMap = (yaml: string): KubeObject =>
     metadata: { namespace: 'knative-eventing', name: 'default-ch-webhook' },
     data: { 'default-ch-config': yaml },
   }) as KubeObject;
-
-function summary(conditions: Condition[] | undefined): Record<string, string> {
-  return Object.fromEntries(
-    (conditions ?? []).map((c) => [c.type, [c.status, c.reason].filter(Boolean).join(' ')]),
-  );
-}
 
 interface Row {
   name: string;

@@ -1,7 +1,13 @@
 import type { KubeObject } from '@knative-ts/kube';
-import type { Condition, InMemoryChannel } from '@knative-ts/types';
+import type { InMemoryChannel } from '@knative-ts/types';
 import { reconcileOnce, testNow } from '../../testing/reconcile-once.js';
-import { DestinationResolver } from '../../resolver/destination-resolver.js';
+import {
+  controllerOwner,
+  endpointSliceFixture,
+  serviceFixture,
+  summary,
+  testResolver,
+} from '../../testing/fixtures.js';
 import { InMemoryChannelReconciler } from './reconciler.js';
 
 const ns = 'demo';
@@ -18,31 +24,10 @@ function imc(overrides: Partial<InMemoryChannel> = {}): InMemoryChannel {
   };
 }
 
-const dispatcherService: KubeObject = {
-  apiVersion: 'v1',
-  kind: 'Service',
-  metadata: { namespace: sys, name: 'imc-dispatcher' },
-};
-const slice = (ready: boolean | undefined): KubeObject =>
-  ({
-    apiVersion: 'discovery.k8s.io/v1',
-    kind: 'EndpointSlice',
-    metadata: {
-      namespace: sys,
-      name: 'imc-dispatcher-abc',
-      labels: { 'kubernetes.io/service-name': 'imc-dispatcher' },
-    },
-    endpoints: [{ addresses: ['10.0.0.1'], conditions: ready === undefined ? {} : { ready } }],
-  }) as KubeObject;
+const dispatcherService = serviceFixture('imc-dispatcher');
+const slice = (ready: boolean | undefined) => endpointSliceFixture('imc-dispatcher', ready);
 
-const owner = {
-  apiVersion: 'messaging.knative.dev/v1',
-  kind: 'InMemoryChannel',
-  name: 'my-imc',
-  uid: imcUid,
-  controller: true,
-  blockOwnerDeletion: true,
-};
+const owner = controllerOwner('messaging.knative.dev/v1', 'InMemoryChannel', 'my-imc', imcUid);
 const channelService = (spec: object, ownerReferences = [owner]): KubeObject => ({
   apiVersion: 'v1',
   kind: 'Service',
@@ -59,11 +44,6 @@ const healthy = [dispatcherService, slice(true), channelService(goodSpec)];
 const url = 'http://my-imc-kn-channel.demo.svc.cluster.local';
 
 /** Condition type → "Status Reason" (reason omitted when empty). */
-function summary(conditions: Condition[] | undefined): Record<string, string> {
-  return Object.fromEntries(
-    (conditions ?? []).map((c) => [c.type, [c.status, c.reason].filter(Boolean).join(' ')]),
-  );
-}
 
 const allTrue = {
   Addressable: 'True',
@@ -244,7 +224,7 @@ function reconciler(
   deps: Parameters<Parameters<typeof reconcileOnce<InMemoryChannel>>[0]['reconciler']>[0],
 ) {
   const { client, references } = deps;
-  const resolver = new DestinationResolver({ references, clusterDomain: 'cluster.local' });
+  const resolver = testResolver(references);
   return new InMemoryChannelReconciler({
     client,
     references,

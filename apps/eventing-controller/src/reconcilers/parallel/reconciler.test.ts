@@ -1,7 +1,8 @@
 import type { KubeObject } from '@knative-ts/kube';
 import type { Parallel, ParallelBranch } from '@knative-ts/types';
 import { reconcileOnce, testNow } from '../../testing/reconcile-once.js';
-import { imc, imcTemplate, ownedBy, sub, summary } from '../flows/testing.js';
+import { summary } from '../../testing/fixtures.js';
+import { imc, imcTemplate, ownedBy, sub } from '../flows/testing.js';
 import { makeBranchSubscription, makeFilterSubscription } from './resources/make-subscriptions.js';
 import { ParallelReconciler } from './reconciler.js';
 

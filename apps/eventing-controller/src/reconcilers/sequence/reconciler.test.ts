@@ -1,7 +1,8 @@
 import type { KubeObject } from '@knative-ts/kube';
 import type { Sequence, SequenceStep } from '@knative-ts/types';
 import { reconcileOnce, testNow } from '../../testing/reconcile-once.js';
-import { imc, imcTemplate, ownedBy, sub, summary } from '../flows/testing.js';
+import { summary } from '../../testing/fixtures.js';
+import { imc, imcTemplate, ownedBy, sub } from '../flows/testing.js';
 import { makeSequenceSubscription } from './resources/make-subscription.js';
 import { SequenceReconciler } from './reconciler.js';
 

@@ -1,7 +1,7 @@
 import type { KubeObject } from '@knative-ts/kube';
-import type { Condition, Subscription } from '@knative-ts/types';
-import { DestinationResolver } from '../../resolver/destination-resolver.js';
+import type { Subscription } from '@knative-ts/types';
 import { reconcileOnce, testNow } from '../../testing/reconcile-once.js';
+import { summary, testResolver } from '../../testing/fixtures.js';
 import { SubscriptionReconciler } from './reconciler.js';
 
 const ns = 'demo';
@@ -55,12 +55,6 @@ const channel = (status: object): KubeObject => ({
   spec: {},
   status,
 });
-
-function summary(conditions: Condition[] | undefined): Record<string, string> {
-  return Object.fromEntries(
-    (conditions ?? []).map((c) => [c.type, [c.status, c.reason].filter(Boolean).join(' ')]),
-  );
-}
 
 interface Row {
   name: string;
@@ -265,7 +259,7 @@ const run = (objects: KubeObject[]) =>
       new SubscriptionReconciler({
         client,
         references,
-        resolver: new DestinationResolver({ references, clusterDomain: 'cluster.local' }),
+        resolver: testResolver(references),
         now: () => testNow,
       }),
   });

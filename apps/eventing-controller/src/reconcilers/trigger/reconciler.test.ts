@@ -1,8 +1,8 @@
 import type { KubeObject } from '@knative-ts/kube';
 import { compileTriggerFilter } from '@knative-ts/eventfilter';
 import type { Broker, Condition, Trigger } from '@knative-ts/types';
-import { DestinationResolver } from '../../resolver/destination-resolver.js';
 import { reconcileOnce, testNow } from '../../testing/reconcile-once.js';
+import { brokerFixture, controllerOwner, summary, testResolver } from '../../testing/fixtures.js';
 import { TriggerReconciler, type FilterValidator } from './reconciler.js';
 
 const sys = 'knative-eventing';
@@ -42,15 +42,8 @@ function broker(
   extra: Partial<Broker['status']> = {},
   cls = 'MTChannelBasedBroker',
 ): Broker {
-  return {
-    apiVersion: 'eventing.knative.dev/v1',
-    kind: 'Broker',
-    metadata: {
-      namespace: 'demo',
-      name: 'default',
-      uid: 'b-uid',
-      annotations: { 'eventing.knative.dev/broker.class': cls },
-    },
+  return brokerFixture({
+    annotations: { 'eventing.knative.dev/broker.class': cls },
     spec: { delivery: brokerDelivery },
     status: {
       ...(ready ? { conditions: [ready] } : {}),
@@ -58,17 +51,10 @@ function broker(
       deadLetterSinkUri: 'http://broker-dls',
       ...extra,
     },
-  };
+  });
 }
 const readyBroker = broker({ type: 'Ready', status: 'True' });
-const owner = {
-  apiVersion: 'eventing.knative.dev/v1',
-  kind: 'Trigger',
-  name: 't',
-  uid: 't-uid',
-  controller: true,
-  blockOwnerDeletion: true,
-};
+const owner = controllerOwner('eventing.knative.dev/v1', 'Trigger', 't', 't-uid');
 function subscription(ready?: Condition, spec?: object, ownerReferences = [owner]): KubeObject {
   return {
     apiVersion: 'messaging.knative.dev/v1',
@@ -93,11 +79,6 @@ function subscription(ready?: Condition, spec?: object, ownerReferences = [owner
     },
     status: ready ? { conditions: [ready] } : {},
   } as KubeObject;
-}
-function summary(conditions: Condition[] | undefined): Record<string, string> {
-  return Object.fromEntries(
-    (conditions ?? []).map((c) => [c.type, [c.status, c.reason].filter(Boolean).join(' ')]),
-  );
 }
 const allTrue = {
   BrokerReady: 'True',
@@ -347,7 +328,7 @@ const run = (objects: KubeObject[], validateFilter: FilterValidator = compileTri
       new TriggerReconciler({
         client,
         references,
-        resolver: new DestinationResolver({ references, clusterDomain: 'cluster.local' }),
+        resolver: testResolver(references),
         validateFilter,
         systemNamespace: sys,
         clusterDomain: 'cluster.local',
