@@ -1,7 +1,8 @@
 import type { KubeObject } from '@knative-ts/kube';
 import type { Channel, ChannelableStatus } from '@knative-ts/types';
 import { reconcileOnce, testNow } from '../../testing/reconcile-once.js';
-import { controllerOwner, summary } from '../../testing/fixtures.js';
+import { controllerOwner } from '../../testing/fixtures.js';
+import { expectRow, type ReconcilerRow } from '../../testing/table-row.js';
 import { ChannelReconciler } from './reconciler.js';
 
 const ns = 'demo';
@@ -44,22 +45,12 @@ const configMap = (yaml: string): KubeObject =>
     data: { 'default-ch-config': yaml },
   }) as KubeObject;
 
-interface Row {
-  name: string;
-  objects: KubeObject[];
-  wantActions: string[];
-  wantBody?: object;
-  wantEvents?: string[];
-  wantConditions?: Record<string, string>;
-  wantStatus?: object;
-}
-
 const dlsSpec = {
   channelTemplate: imcTemplate,
   delivery: { deadLetterSink: { uri: 'http://dls' } },
 };
 
-const rows: Row[] = [
+const rows: ReconcilerRow[] = [
   {
     name: 'a spec the webhook would reject is Ready=False InvalidSpec naming the fields, and no backing channel is made',
     objects: [
@@ -231,13 +222,7 @@ const channelRef = {
 
 describe('ChannelReconciler', () => {
   it.each(rows)('$name', async (row) => {
-    const { actions, bodies, events, client } = await run(row.objects);
-    expect(actions).toEqual(row.wantActions);
-    expect(events).toEqual(row.wantEvents ?? []);
-    if (row.wantBody) expect(bodies[0]).toMatchObject(row.wantBody);
-    const got = client.peek<Channel>(channelRef);
-    if (row.wantConditions) expect(summary(got?.status?.conditions)).toEqual(row.wantConditions);
-    if (row.wantStatus) expect(got?.status).toMatchObject(row.wantStatus);
+    expectRow(await run(row.objects), row, channelRef);
   });
 
   it('tracks the backing channel so its changes re-queue the Channel', async () => {

@@ -1,7 +1,7 @@
 import type { KubeObject } from '@knative-ts/kube';
 import type { Parallel, ParallelBranch } from '@knative-ts/types';
 import { reconcileOnce, testNow } from '../../testing/reconcile-once.js';
-import { summary } from '../../testing/fixtures.js';
+import { expectRow, type ReconcilerRow } from '../../testing/table-row.js';
 import { imc, imcTemplate, ownedBy, sub } from '../flows/testing.js';
 import { makeBranchSubscription, makeFilterSubscription } from './resources/make-subscriptions.js';
 import { ParallelReconciler } from './reconciler.js';
@@ -41,7 +41,7 @@ function children(p: Parallel, ready: boolean): KubeObject[] {
 
 const par2 = parallel();
 const par1 = parallel(twoBranches.slice(0, 1));
-const rows = [
+const rows: ReconcilerRow[] = [
   {
     name: 'a spec the webhook would reject is Ready=False InvalidSpec naming the fields, and nothing is created',
     objects: [parallel([{ filter: { uri: 'relative' }, subscriber: {} }])],
@@ -125,14 +125,7 @@ const parRef = {
 
 describe('ParallelReconciler', () => {
   it.each(rows)('$name', async (row) => {
-    const { actions, events, client } = await run(row.objects);
-    expect(actions).toEqual(row.wantActions);
-    expect(events).toEqual(row.wantEvents ?? []);
-    if (row.wantConditions) {
-      expect(summary(client.peek<Parallel>(parRef)?.status?.conditions)).toEqual(
-        row.wantConditions,
-      );
-    }
+    expectRow(await run(row.objects), row, parRef);
   });
 
   it('reports the ingress channel and every branch', async () => {
