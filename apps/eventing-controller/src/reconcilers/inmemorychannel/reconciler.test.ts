@@ -5,9 +5,9 @@ import {
   controllerOwner,
   endpointSliceFixture,
   serviceFixture,
-  summary,
   testResolver,
 } from '../../testing/fixtures.js';
+import { expectRow, type ReconcilerRow } from '../../testing/table-row.js';
 import { InMemoryChannelReconciler } from './reconciler.js';
 
 const ns = 'demo';
@@ -55,16 +55,7 @@ const allTrue = {
   ServiceReady: 'True',
 };
 
-interface Row {
-  name: string;
-  objects: KubeObject[];
-  wantActions: string[];
-  wantEvents?: string[];
-  wantConditions?: Record<string, string>;
-  wantStatus?: object;
-}
-
-const rows: Row[] = [
+const rows: ReconcilerRow[] = [
   {
     name: 'a spec the webhook would reject is Ready=False InvalidSpec naming the fields, and no Service is made',
     objects: [
@@ -246,12 +237,7 @@ const run = (objects: KubeObject[]) =>
 
 describe('InMemoryChannelReconciler', () => {
   it.each(rows)('$name', async (row) => {
-    const { actions, events, client } = await run(row.objects);
-    expect(actions).toEqual(row.wantActions);
-    expect(events).toEqual(row.wantEvents ?? []);
-    const got = client.peek<InMemoryChannel>({ ...imc().metadata, ...imcRef });
-    if (row.wantConditions) expect(summary(got?.status?.conditions)).toEqual(row.wantConditions);
-    if (row.wantStatus) expect(got?.status).toMatchObject(row.wantStatus);
+    expectRow(await run(row.objects), row, imcRef);
   });
 
   it('creates the Service the builder describes', async () => {
