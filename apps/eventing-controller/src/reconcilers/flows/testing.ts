@@ -5,6 +5,15 @@ import { controllerOwner } from '../../testing/fixtures.js';
 
 export const imcTemplate = { apiVersion: 'messaging.knative.dev/v1', kind: 'InMemoryChannel' };
 
+/** A flow's conditions right after initialize(), before the reconciler marks any. */
+export const flowInitialized = {
+  Addressable: 'Unknown',
+  ChannelsReady: 'Unknown',
+  EventPoliciesReady: 'Unknown',
+  Ready: 'Unknown',
+  SubscriptionsReady: 'Unknown',
+};
+
 /** A controller owner reference to the flow `kind`/`name` with uid `<name>-uid`. */
 export function ownedBy(kind: string, name: string) {
   return controllerOwner('flows.knative.dev/v1', kind, name, `${name}-uid`);

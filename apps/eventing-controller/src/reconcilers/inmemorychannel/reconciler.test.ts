@@ -55,6 +55,17 @@ const allTrue = {
   ServiceReady: 'True',
 };
 
+/** The conditions right after initialize(), before the reconciler marks any. */
+const initialized = {
+  Addressable: 'Unknown',
+  ChannelServiceReady: 'Unknown',
+  DeadLetterSinkResolved: 'Unknown',
+  EndpointsReady: 'Unknown',
+  EventPoliciesReady: 'Unknown',
+  Ready: 'Unknown',
+  ServiceReady: 'Unknown',
+};
+
 const rows: ReconcilerRow[] = [
   {
     name: 'a spec the webhook would reject is Ready=False InvalidSpec naming the fields, and no Service is made',
@@ -66,15 +77,7 @@ const rows: ReconcilerRow[] = [
     wantEvents: [
       'Warning InvalidSpec expected exactly one, got neither: spec.subscribers[0].replyUri, spec.subscribers[0].subscriberUri\ninvalid value: 1.5: spec.delivery.retry',
     ],
-    wantConditions: {
-      Addressable: 'Unknown',
-      ChannelServiceReady: 'Unknown',
-      DeadLetterSinkResolved: 'Unknown',
-      EndpointsReady: 'Unknown',
-      EventPoliciesReady: 'Unknown',
-      Ready: 'False InvalidSpec',
-      ServiceReady: 'Unknown',
-    },
+    wantConditions: { ...initialized, Ready: 'False InvalidSpec' },
   },
   {
     name: 'dispatcher Service missing',

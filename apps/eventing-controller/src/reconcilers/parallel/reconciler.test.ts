@@ -2,7 +2,7 @@ import type { KubeObject } from '@knative-ts/kube';
 import type { Parallel, ParallelBranch } from '@knative-ts/types';
 import { reconcileOnce, testNow } from '../../testing/reconcile-once.js';
 import { expectRow, type ReconcilerRow } from '../../testing/table-row.js';
-import { imc, imcTemplate, ownedBy, sub } from '../flows/testing.js';
+import { flowInitialized, imc, imcTemplate, ownedBy, sub } from '../flows/testing.js';
 import { makeBranchSubscription, makeFilterSubscription } from './resources/make-subscriptions.js';
 import { ParallelReconciler } from './reconciler.js';
 
@@ -49,13 +49,7 @@ const rows: ReconcilerRow[] = [
     wantEvents: [
       'Warning InvalidSpec invalid value: relative: spec.branches[0].filter.uri\nRelative URI is not allowed when Ref and [apiVersion, kind, name] is absent\nexpected at least one, got none: spec.branches[0].subscriber.ref, spec.branches[0].subscriber.uri',
     ],
-    wantConditions: {
-      Addressable: 'Unknown',
-      ChannelsReady: 'Unknown',
-      EventPoliciesReady: 'Unknown',
-      Ready: 'False InvalidSpec',
-      SubscriptionsReady: 'Unknown',
-    },
+    wantConditions: { ...flowInitialized, Ready: 'False InvalidSpec' },
   },
   {
     name: 'creates the ingress channel, a channel per branch and two Subscriptions per branch',

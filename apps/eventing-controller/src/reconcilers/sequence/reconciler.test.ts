@@ -2,7 +2,7 @@ import type { KubeObject } from '@knative-ts/kube';
 import type { Sequence, SequenceStep } from '@knative-ts/types';
 import { reconcileOnce, testNow } from '../../testing/reconcile-once.js';
 import { expectRow, type ReconcilerRow } from '../../testing/table-row.js';
-import { imc, imcTemplate, ownedBy, sub } from '../flows/testing.js';
+import { flowInitialized, imc, imcTemplate, ownedBy, sub } from '../flows/testing.js';
 import { makeSequenceSubscription } from './resources/make-subscription.js';
 import { SequenceReconciler } from './reconciler.js';
 
@@ -36,13 +36,7 @@ const rows: ReconcilerRow[] = [
     wantEvents: [
       'Warning InvalidSpec invalid value: not-absolute: spec.steps[1].uri\nRelative URI is not allowed when Ref and [apiVersion, kind, name] is absent\ninvalid value: -2: spec.steps[1].delivery.retry',
     ],
-    wantConditions: {
-      Addressable: 'Unknown',
-      ChannelsReady: 'Unknown',
-      EventPoliciesReady: 'Unknown',
-      Ready: 'False InvalidSpec',
-      SubscriptionsReady: 'Unknown',
-    },
+    wantConditions: { ...flowInitialized, Ready: 'False InvalidSpec' },
   },
   {
     name: 'writes the default channelTemplate from default-ch-webhook first',
