@@ -1,9 +1,8 @@
 import { BrokerClassAnnotation, type Broker } from './broker.js';
-import { deepEqual } from './deep-equal.js';
 import { validateDelivery } from './delivery-validation.js';
 import { validateKReference } from './destination-validation.js';
 import type { ValidationFeatures } from './features.js';
-import { genericError, missingField, viaField, type FieldError } from './field-error.js';
+import { missingField, viaField, type FieldError } from './field-error.js';
 
 const classPath = `metadata.annotations[${BrokerClassAnnotation}]`;
 
@@ -27,18 +26,4 @@ export function validateBroker(
   if (b.spec.config) spec.push(...viaField(validateKReference(b.spec.config, ctx), 'config'));
   if (b.spec.delivery) spec.push(...viaField(validateDelivery(b.spec.delivery, ctx), 'delivery'));
   return [...errs, ...viaField(spec, 'spec')];
-}
-
-/** Everything but delivery is immutable, and so is the class annotation. */
-export function validateBrokerUpdate(old: Broker, next: Broker): FieldError[] {
-  const errs: FieldError[] = [];
-  const oldClass = old.metadata.annotations?.[BrokerClassAnnotation];
-  const newClass = next.metadata.annotations?.[BrokerClassAnnotation];
-  if (oldClass !== newClass)
-    errs.push(genericError('Immutable fields changed (-old +new)', classPath));
-  const strip = (b: Broker) => ({ ...b.spec, delivery: undefined });
-  if (!deepEqual(strip(old), strip(next))) {
-    errs.push(genericError('Immutable fields changed (-old +new)', 'spec'));
-  }
-  return errs;
 }

@@ -1,7 +1,6 @@
 import type { Channel } from './channel.js';
 import {
   channelTemplateFor,
-  defaultChannel,
   defaultInMemoryChannel,
   parseChannelDefaults,
   ShippedChannelDefaults,
@@ -60,31 +59,6 @@ describe('channelTemplateFor', () => {
   });
   it('is undefined without any default', () => {
     expect(channelTemplateFor({}, 'x')).toBeUndefined();
-  });
-});
-
-describe('defaultChannel', () => {
-  it('fills channelTemplate, the subscribable annotation and the DLS namespace', () => {
-    const ch = channel('kafka', {
-      delivery: { deadLetterSink: { ref: { apiVersion: 'v1', kind: 'Service', name: 'd' } } },
-    });
-    const out = defaultChannel(ch, config);
-    expect(out.spec.channelTemplate).toEqual(kafka);
-    expect(out.metadata.annotations).toEqual({ 'messaging.knative.dev/subscribable': 'v1' });
-    expect(out.spec.delivery?.deadLetterSink?.ref?.namespace).toBe('kafka');
-    expect(ch.spec.channelTemplate).toBeUndefined();
-  });
-
-  it('keeps a given template and annotation', () => {
-    const ch = channel('kafka', { channelTemplate: config.clusterDefault });
-    ch.metadata.annotations = { 'messaging.knative.dev/subscribable': 'v2' };
-    const out = defaultChannel(ch, config);
-    expect(out.spec.channelTemplate).toEqual(config.clusterDefault);
-    expect(out.metadata.annotations?.['messaging.knative.dev/subscribable']).toBe('v2');
-  });
-
-  it('uses InMemoryChannel when given no config', () => {
-    expect(defaultChannel(channel('x')).spec.channelTemplate?.kind).toBe('InMemoryChannel');
   });
 });
 

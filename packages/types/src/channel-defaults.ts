@@ -66,21 +66,6 @@ export function withSubscribableAnnotation<T extends { metadata: Channel['metada
   };
 }
 
-/** Default a Channel: annotation, channelTemplate from `default-ch-webhook`, delivery. */
-export function defaultChannel(
-  ch: Channel,
-  config: ChannelDefaultsConfig = ShippedChannelDefaults,
-): Channel {
-  const out = withSubscribableAnnotation(structuredClone(ch));
-  const ns = out.metadata.namespace;
-  // Knative stops here when a template is set, so delivery is defaulted only without one.
-  if (out.spec.channelTemplate) return out;
-  const template = channelTemplateFor(config, ns ?? '');
-  if (template) out.spec.channelTemplate = template;
-  if (out.spec.delivery) out.spec.delivery = defaultDelivery(out.spec.delivery, ns);
-  return out;
-}
-
 /** Default an InMemoryChannel: subscribable annotation and delivery. */
 export function defaultInMemoryChannel(imc: InMemoryChannel): InMemoryChannel {
   const out = withSubscribableAnnotation(structuredClone(imc));

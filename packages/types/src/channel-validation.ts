@@ -1,10 +1,9 @@
 import type { Channel } from './channel.js';
 import type { InMemoryChannel } from './in-memory-channel.js';
 import { validateChannelableSpec, validateChannelTemplate } from './channelable-validation.js';
-import { deepEqual } from './deep-equal.js';
 import { validateDelivery } from './delivery-validation.js';
 import type { ValidationFeatures } from './features.js';
-import { genericError, missingField, viaField, type FieldError } from './field-error.js';
+import { missingField, viaField, type FieldError } from './field-error.js';
 
 /** Validate a Channel (channel_validation.go); the defaulter is expected to set channelTemplate. */
 export function validateChannel(
@@ -18,13 +17,6 @@ export function validateChannel(
   // Subscribers are written by the Subscription controller, so they are not checked here.
   if (ch.spec.delivery) errs.push(...viaField(validateDelivery(ch.spec.delivery, ctx), 'delivery'));
   return viaField(errs, 'spec');
-}
-
-/** The channelTemplate of a Channel cannot change. */
-export function validateChannelUpdate(old: Channel, next: Channel): FieldError[] {
-  return deepEqual(old.spec.channelTemplate, next.spec.channelTemplate)
-    ? []
-    : [genericError('Immutable fields changed (-old +new)', 'spec.channelTemplate')];
 }
 
 /** Validate an InMemoryChannel (in_memory_channel_validation.go). */

@@ -12,7 +12,7 @@ export function validateChannelTemplate(ct: ChannelTemplateSpec): FieldError[] {
 }
 
 /** Each subscriber needs a subscriber or reply URI; delivery specs must be valid. */
-export function validateSubscriber(s: SubscriberSpec, ctx: ReferenceContext = {}): FieldError[] {
+function validateSubscriber(s: SubscriberSpec, ctx: ReferenceContext = {}): FieldError[] {
   const errs: FieldError[] = [];
   if (!s.subscriberUri && !s.replyUri) {
     errs.push(genericError('expected exactly one, got neither', 'replyUri, subscriberUri'));

@@ -42,7 +42,6 @@ export * from './kafka-channel-validation.js';
 export * from './subscription-validation.js';
 export * from './trigger-validation.js';
 export * from './broker-validation.js';
-export * from './event-type-validation.js';
 export * from './flows-validation.js';
 export * from './source-validation.js';
 export * from './ping-source-validation.js';

@@ -1,6 +1,6 @@
 import { validateChannelableSpec } from './channelable-validation.js';
 import type { ValidationFeatures } from './features.js';
-import { genericError, invalidValue, viaField, type FieldError } from './field-error.js';
+import { invalidValue, viaField, type FieldError } from './field-error.js';
 import { parseIsoDuration } from './iso-duration.js';
 import type { KafkaChannel } from './kafka-channel.js';
 
@@ -23,12 +23,4 @@ export function validateKafkaChannel(
   }
   errs.push(...validateChannelableSpec(spec, ctx));
   return viaField(errs, 'spec');
-}
-
-/** The topic settings of a KafkaChannel cannot change once the topic exists. */
-export function validateKafkaChannelUpdate(old: KafkaChannel, next: KafkaChannel): FieldError[] {
-  const fields = ['numPartitions', 'replicationFactor', 'retentionDuration'] as const;
-  return fields
-    .filter((f) => old.spec[f] !== next.spec[f])
-    .map((f) => genericError('Immutable fields changed (-old +new)', `spec.${f}`));
 }

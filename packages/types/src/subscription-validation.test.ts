@@ -1,5 +1,5 @@
 import type { Subscription, SubscriptionSpec } from './subscription.js';
-import { validateSubscription, validateSubscriptionUpdate } from './subscription-validation.js';
+import { validateSubscription } from './subscription-validation.js';
 
 const channel = { apiVersion: 'messaging.knative.dev/v1', kind: 'Channel', name: 'ch' };
 const sub = (spec: Partial<SubscriptionSpec>): Subscription => ({
@@ -44,17 +44,5 @@ describe('validateSubscription', () => {
     ],
   ])('%s', (_n, spec, paths) => {
     expect(validateSubscription(sub(spec)).map((e) => e.path)).toEqual(paths);
-  });
-});
-
-describe('validateSubscriptionUpdate', () => {
-  const old = sub({ channel, subscriber: { uri: 'http://a' } });
-  it.each<[string, Partial<SubscriptionSpec>, number]>([
-    ['subscriber change', { channel, subscriber: { uri: 'http://b' } }, 0],
-    ['reply change', { channel, subscriber: { uri: 'http://a' }, reply: { uri: 'http://r' } }, 0],
-    ['channel change', { channel: { ...channel, name: 'x' }, subscriber: { uri: 'http://a' } }, 1],
-    ['delivery change', { channel, subscriber: { uri: 'http://a' }, delivery: { retry: 1 } }, 1],
-  ])('%s', (_n, spec, n) => {
-    expect(validateSubscriptionUpdate(old, sub(spec))).toHaveLength(n);
   });
 });

@@ -1,4 +1,3 @@
-import { deepEqual } from './deep-equal.js';
 import { validateDelivery } from './delivery-validation.js';
 import {
   isDestinationEmpty,
@@ -6,7 +5,7 @@ import {
   validateKReference,
 } from './destination-validation.js';
 import type { ValidationFeatures } from './features.js';
-import { genericError, missingField, viaField, type FieldError } from './field-error.js';
+import { missingField, viaField, type FieldError } from './field-error.js';
 import type { Subscription } from './subscription.js';
 
 /**
@@ -40,12 +39,4 @@ export function validateSubscription(
   if (!noReply && spec.reply) errs.push(...viaField(validateDestination(spec.reply, ctx), 'reply'));
   if (spec.delivery) errs.push(...viaField(validateDelivery(spec.delivery, ctx), 'delivery'));
   return viaField(errs, 'spec');
-}
-
-/** Only subscriber and reply may change once a Subscription exists. */
-export function validateSubscriptionUpdate(old: Subscription, next: Subscription): FieldError[] {
-  const strip = (s: Subscription) => ({ ...s.spec, subscriber: undefined, reply: undefined });
-  return deepEqual(strip(old), strip(next))
-    ? []
-    : [genericError('Immutable fields changed (-old +new)', 'spec')];
 }

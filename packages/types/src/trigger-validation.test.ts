@@ -1,5 +1,5 @@
 import type { SubscriptionsAPIFilter, Trigger, TriggerSpec } from './trigger.js';
-import { validateFilter, validateTrigger, validateTriggerUpdate } from './trigger-validation.js';
+import { validateFilter, validateTrigger } from './trigger-validation.js';
 
 const subscriber = { uri: 'http://sub.example' };
 const trigger = (spec: Partial<TriggerSpec>, annotations?: Record<string, string>): Trigger => ({
@@ -89,15 +89,5 @@ describe('validateFilter', () => {
     ['all plus any', { all: [{ exact: { a: 'b' } }], any: [{ exact: { a: 'b' } }] }, ['']],
   ])('%s', (_n, f, paths) => {
     expect(validateFilter(f).map((e) => e.path)).toEqual(paths);
-  });
-});
-
-describe('validateTriggerUpdate', () => {
-  it('rejects a broker change and accepts a subscriber change', () => {
-    const old = trigger({ broker: 'a', subscriber });
-    expect(validateTriggerUpdate(old, trigger({ broker: 'b', subscriber }))).toHaveLength(1);
-    expect(
-      validateTriggerUpdate(old, trigger({ broker: 'a', subscriber: { uri: 'http://y' } })),
-    ).toEqual([]);
   });
 });

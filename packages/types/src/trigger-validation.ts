@@ -1,4 +1,3 @@
-import { deepEqual } from './deep-equal.js';
 import { validateDelivery } from './delivery-validation.js';
 import { validateDestination } from './destination-validation.js';
 import type { ValidationFeatures } from './features.js';
@@ -29,13 +28,6 @@ export function validateTrigger(
   errs.push(...viaField(validateDestination(spec.subscriber ?? {}, ctx), 'subscriber'));
   if (spec.delivery) errs.push(...viaField(validateDelivery(spec.delivery, ctx), 'delivery'));
   return [...viaField(errs, 'spec'), ...validateAnnotations(t)];
-}
-
-/** The broker of a Trigger cannot change. */
-export function validateTriggerUpdate(old: Trigger, next: Trigger): FieldError[] {
-  return deepEqual(old.spec.broker, next.spec.broker)
-    ? []
-    : [genericError('Immutable fields changed (-old +new)', 'spec.broker')];
 }
 
 /** Every key must be a valid CloudEvents attribute name. */

@@ -1,8 +1,7 @@
 import type { KubeObject } from '@knative-ts/kube';
 import type { ApiServerSource, ApiServerSourceSpec } from '@knative-ts/types';
-import { DestinationResolver } from '../../resolver/destination-resolver.js';
 import { reconcileOnce, testNow } from '../../testing/reconcile-once.js';
-import { summary } from '../flows/testing.js';
+import { brokerFixture, brokerReference, summary, testResolver } from '../../testing/fixtures.js';
 import type { Deployment } from '../deployment-availability.js';
 import { SourceEventTypes } from '../eventtype/source-event-types.js';
 import { AccessReviews, type AccessCheck } from './access-reviews.js';
@@ -74,7 +73,7 @@ function run(objects: KubeObject[], answer: (c: AccessCheck) => boolean = () => 
       new ApiServerSourceReconciler({
         client,
         references,
-        resolver: new DestinationResolver({ references, clusterDomain: 'cluster.local' }),
+        resolver: testResolver(references),
         reviews,
         adapterImage: 'adapter:test',
         systemNamespace: 'knative-eventing',
@@ -243,14 +242,10 @@ describe('ApiServerSourceReconciler', () => {
   });
 
   it('registers the types of its mode as EventTypes it owns when the sink is a Broker', async () => {
-    const brokerRef = { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: 'default' };
-    const broker = {
-      apiVersion: 'eventing.knative.dev/v1',
-      kind: 'Broker',
-      metadata: { namespace: 'demo', name: 'default', uid: 'b-uid' },
-      spec: {},
+    const brokerRef = brokerReference;
+    const broker = brokerFixture({
       status: { address: { url: 'http://broker-ingress.knative-eventing.svc/demo/default' } },
-    } as KubeObject;
+    });
     const crd = {
       apiVersion: 'apiextensions.k8s.io/v1',
       kind: 'CustomResourceDefinition',

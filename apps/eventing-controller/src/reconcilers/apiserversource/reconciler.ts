@@ -12,7 +12,6 @@ import {
   ApiServerSourceConditions,
   apiServerSourceEventTypes,
   defaultApiServerSource,
-  formatFieldErrors,
   isEmptyLabelSelector,
   markOidcIdentityDisabled,
   matchesLabelSelector,
@@ -27,6 +26,7 @@ import { isDerivative } from '../semantic.js';
 import type { AccessReviews } from './access-reviews.js';
 import { missingPermissions, serviceAccountUser } from './permissions.js';
 import { makeReceiveAdapter } from './resources/make-receive-adapter.js';
+import { InvalidSpecReason, rejectInvalidSpec } from '../invalid-spec.js';
 
 export interface ApiServerSourceReconcilerOptions {
   client: KubeClient;
@@ -60,8 +60,7 @@ export const ApiServerSourceReasons = {
   DeploymentUpdated: 'ApiServerSourceDeploymentUpdated',
   /** Ours: Knative leaves the reason empty and reports an InternalError event. */
   InsufficientPermissions: 'InsufficientPermissions',
-  /** Ours: what admission would reject in Knative. */
-  InvalidSpec: 'InvalidSpec',
+  InvalidSpec: InvalidSpecReason,
 } as const;
 
 /**
@@ -79,12 +78,8 @@ export class ApiServerSourceReconciler implements KindReconciler<ApiServerSource
     const m = ApiServerSourceConditions.manage(status, this.options.now ?? (() => new Date()));
     m.initialize();
     const source = defaultApiServerSource(original);
-    const errors = validateApiServerSource(source);
-    if (errors.length > 0) {
-      const message = formatFieldErrors(errors);
-      m.markFalse('Ready', ApiServerSourceReasons.InvalidSpec, message);
-      return warningEvent(ApiServerSourceReasons.InvalidSpec, message);
-    }
+    const invalid = rejectInvalidSpec(validateApiServerSource(source), m);
+    if (invalid) return invalid;
     markOidcIdentityDisabled(m);
     delete status.auth;
 

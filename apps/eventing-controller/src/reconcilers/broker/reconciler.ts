@@ -20,6 +20,7 @@ import {
   type Addressable,
   type Broker,
   type ChannelableStatus,
+  validateBroker,
   type ChannelTemplateSpec,
 } from '@knative-ts/types';
 import type { References } from '../../references/references.js';
@@ -29,6 +30,7 @@ import { serviceEndpoints } from '../service-endpoints.js';
 import { brokerDefaults, channelTemplateOf } from './broker-config.js';
 import { makeTriggerChannel, triggerChannelRef } from './resources/make-trigger-channel.js';
 import { clearDeadLetterSink, resolveDeadLetterSink } from '../dead-letter-sink.js';
+import { ControllerValidationFeatures, rejectInvalidSpec } from '../invalid-spec.js';
 
 export interface BrokerReconcilerOptions {
   client: KubeClient;
@@ -79,6 +81,9 @@ export class BrokerReconciler implements KindReconciler<Broker> {
     broker.status ??= {};
     const m = BrokerConditions.manage(broker.status, this.options.now ?? (() => new Date()));
     m.initialize();
+    // The defaults are written by now; check what Knative's validating webhook would.
+    const invalid = rejectInvalidSpec(validateBroker(broker, ControllerValidationFeatures), m);
+    if (invalid) return invalid;
 
     let template: ChannelTemplateSpec;
     try {

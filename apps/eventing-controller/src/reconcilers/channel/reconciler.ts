@@ -13,9 +13,11 @@ import {
   SubscribableDuckVersionAnnotation,
   type Channel,
   type ChannelableStatus,
+  validateChannel,
   type ChannelTemplateSpec,
 } from '@knative-ts/types';
 import type { References } from '../../references/references.js';
+import { ControllerValidationFeatures, rejectInvalidSpec } from '../invalid-spec.js';
 import { defaultChannelTemplate, DefaultChannelConfigMapName } from './channel-defaults-config.js';
 import { backingChannelRef, makeBackingChannel } from './resources/make-backing-channel.js';
 import { clearDeadLetterSink, deadLetterSinkOf, setDeadLetterSink } from '../dead-letter-sink.js';
@@ -47,6 +49,9 @@ export class ChannelReconciler implements KindReconciler<Channel> {
     m.initialize();
     const template = channel.spec.channelTemplate;
     if (!template) return this.writeDefaultTemplate(channel);
+    // The template is written by now; check what Knative's validating webhook would.
+    const invalid = rejectInvalidSpec(validateChannel(channel, ControllerValidationFeatures), m);
+    if (invalid) return invalid;
 
     const ref = backingChannelRef(channel, template);
     this.options.references.track(ref, keyOf(channel));

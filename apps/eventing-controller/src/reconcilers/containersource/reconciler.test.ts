@@ -1,7 +1,7 @@
 import type { KubeObject } from '@knative-ts/kube';
 import type { ContainerSource, SinkBinding } from '@knative-ts/types';
 import { reconcileOnce, testNow } from '../../testing/reconcile-once.js';
-import { summary } from '../flows/testing.js';
+import { summary } from '../../testing/fixtures.js';
 import type { Deployment } from '../deployment-availability.js';
 import { withSinkEnv } from '../sinkbinding/resources/sink-env.js';
 import { ContainerSourceReconciler } from './reconciler.js';

@@ -4,14 +4,12 @@ import {
   normalEvent,
   silentLogger,
   type Logger,
-  warningEvent,
   type KindReconciler,
   type ReconcileResult,
 } from '@knative-ts/reconciler';
 import {
   ContainerSourceConditions,
   defaultContainerSource,
-  formatFieldErrors,
   validateContainerSource,
   type ContainerSource,
   type SinkBinding,
@@ -21,6 +19,7 @@ import { isDerivative } from '../semantic.js';
 import { withoutSinkEnv } from '../sinkbinding/resources/sink-env.js';
 import { makeDeployment, makeSinkBinding } from './resources/make-children.js';
 import { Component } from '../deps.js';
+import { InvalidSpecReason, rejectInvalidSpec } from '../invalid-spec.js';
 
 export interface ContainerSourceReconcilerOptions {
   client: KubeClient;
@@ -36,7 +35,7 @@ export const ContainerSourceReasons = {
   DeploymentUpdated: 'ContainerSourceDeploymentUpdated',
   SinkBindingCreated: 'ContainerSourceSinkBindingCreated',
   SinkBindingUpdated: 'ContainerSourceSinkBindingUpdated',
-  InvalidSpec: 'InvalidSpec',
+  InvalidSpec: InvalidSpecReason,
 } as const;
 
 /**
@@ -56,12 +55,8 @@ export class ContainerSourceReconciler implements KindReconciler<ContainerSource
     );
     m.initialize();
     const source = defaultContainerSource(original);
-    const errors = validateContainerSource(source);
-    if (errors.length > 0) {
-      const message = formatFieldErrors(errors);
-      m.markFalse('Ready', ContainerSourceReasons.InvalidSpec, message);
-      return warningEvent(ContainerSourceReasons.InvalidSpec, message);
-    }
+    const invalid = rejectInvalidSpec(validateContainerSource(source), m);
+    if (invalid) return invalid;
     const events: Array<[string, string]> = [];
     const sb = await this.reconcileChild(
       source,

@@ -1,16 +1,11 @@
 import type { KubeObject } from '@knative-ts/kube';
 import type { EventTypeV1beta3 } from '@knative-ts/types';
 import { reconcileOnce, testNow } from '../../testing/reconcile-once.js';
-import { summary } from '../flows/testing.js';
+import { brokerFixture, brokerReference, summary } from '../../testing/fixtures.js';
 import { EventTypeReconciler } from './reconciler.js';
 
-const broker = {
-  apiVersion: 'eventing.knative.dev/v1',
-  kind: 'Broker',
-  metadata: { namespace: 'demo', name: 'default', uid: 'b-uid' },
-  spec: {},
-} as KubeObject;
-const reference = { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: 'default' };
+const broker = brokerFixture();
+const reference = brokerReference;
 function eventType(spec: Partial<EventTypeV1beta3['spec']> = {}): EventTypeV1beta3 {
   return {
     apiVersion: 'eventing.knative.dev/v1beta3',

@@ -1,20 +1,22 @@
 import type { KubeObject } from '@knative-ts/kube';
-import type { Condition } from '@knative-ts/types';
+import { controllerOwner } from '../../testing/fixtures.js';
 
 /** Test helpers shared by the Sequence and Parallel table tests. */
 
 export const imcTemplate = { apiVersion: 'messaging.knative.dev/v1', kind: 'InMemoryChannel' };
 
+/** A flow's conditions right after initialize(), before the reconciler marks any. */
+export const flowInitialized = {
+  Addressable: 'Unknown',
+  ChannelsReady: 'Unknown',
+  EventPoliciesReady: 'Unknown',
+  Ready: 'Unknown',
+  SubscriptionsReady: 'Unknown',
+};
+
 /** A controller owner reference to the flow `kind`/`name` with uid `<name>-uid`. */
 export function ownedBy(kind: string, name: string) {
-  return {
-    apiVersion: 'flows.knative.dev/v1',
-    kind,
-    name,
-    uid: `${name}-uid`,
-    controller: true,
-    blockOwnerDeletion: true,
-  };
+  return controllerOwner('flows.knative.dev/v1', kind, name, `${name}-uid`);
 }
 
 /** An InMemoryChannel `name` in `demo`, owned as given, Ready with its address when `ready`. */
@@ -44,11 +46,4 @@ export function sub(name: string, owner: object, spec: object, ready: boolean): 
     spec,
     ...(ready ? { status: { conditions: [{ type: 'Ready', status: 'True' }] } } : {}),
   } as KubeObject;
-}
-
-/** `type → "status reason"` for compact condition assertions. */
-export function summary(conditions: Condition[] | undefined): Record<string, string> {
-  return Object.fromEntries(
-    (conditions ?? []).map((c) => [c.type, [c.status, c.reason].filter(Boolean).join(' ')]),
-  );
 }

@@ -1,7 +1,13 @@
 import type { KubeObject } from '@knative-ts/kube';
-import type { Condition, InMemoryChannel } from '@knative-ts/types';
+import type { InMemoryChannel } from '@knative-ts/types';
 import { reconcileOnce, testNow } from '../../testing/reconcile-once.js';
-import { DestinationResolver } from '../../resolver/destination-resolver.js';
+import {
+  controllerOwner,
+  endpointSliceFixture,
+  serviceFixture,
+  testResolver,
+} from '../../testing/fixtures.js';
+import { expectRow, type ReconcilerRow } from '../../testing/table-row.js';
 import { InMemoryChannelReconciler } from './reconciler.js';
 
 const ns = 'demo';
@@ -18,31 +24,10 @@ function imc(overrides: Partial<InMemoryChannel> = {}): InMemoryChannel {
   };
 }
 
-const dispatcherService: KubeObject = {
-  apiVersion: 'v1',
-  kind: 'Service',
-  metadata: { namespace: sys, name: 'imc-dispatcher' },
-};
-const slice = (ready: boolean | undefined): KubeObject =>
-  ({
-    apiVersion: 'discovery.k8s.io/v1',
-    kind: 'EndpointSlice',
-    metadata: {
-      namespace: sys,
-      name: 'imc-dispatcher-abc',
-      labels: { 'kubernetes.io/service-name': 'imc-dispatcher' },
-    },
-    endpoints: [{ addresses: ['10.0.0.1'], conditions: ready === undefined ? {} : { ready } }],
-  }) as KubeObject;
+const dispatcherService = serviceFixture('imc-dispatcher');
+const slice = (ready: boolean | undefined) => endpointSliceFixture('imc-dispatcher', ready);
 
-const owner = {
-  apiVersion: 'messaging.knative.dev/v1',
-  kind: 'InMemoryChannel',
-  name: 'my-imc',
-  uid: imcUid,
-  controller: true,
-  blockOwnerDeletion: true,
-};
+const owner = controllerOwner('messaging.knative.dev/v1', 'InMemoryChannel', 'my-imc', imcUid);
 const channelService = (spec: object, ownerReferences = [owner]): KubeObject => ({
   apiVersion: 'v1',
   kind: 'Service',
@@ -59,11 +44,6 @@ const healthy = [dispatcherService, slice(true), channelService(goodSpec)];
 const url = 'http://my-imc-kn-channel.demo.svc.cluster.local';
 
 /** Condition type → "Status Reason" (reason omitted when empty). */
-function summary(conditions: Condition[] | undefined): Record<string, string> {
-  return Object.fromEntries(
-    (conditions ?? []).map((c) => [c.type, [c.status, c.reason].filter(Boolean).join(' ')]),
-  );
-}
 
 const allTrue = {
   Addressable: 'True',
@@ -75,16 +55,30 @@ const allTrue = {
   ServiceReady: 'True',
 };
 
-interface Row {
-  name: string;
-  objects: KubeObject[];
-  wantActions: string[];
-  wantEvents?: string[];
-  wantConditions?: Record<string, string>;
-  wantStatus?: object;
-}
+/** The conditions right after initialize(), before the reconciler marks any. */
+const initialized = {
+  Addressable: 'Unknown',
+  ChannelServiceReady: 'Unknown',
+  DeadLetterSinkResolved: 'Unknown',
+  EndpointsReady: 'Unknown',
+  EventPoliciesReady: 'Unknown',
+  Ready: 'Unknown',
+  ServiceReady: 'Unknown',
+};
 
-const rows: Row[] = [
+const rows: ReconcilerRow[] = [
+  {
+    name: 'a spec the webhook would reject is Ready=False InvalidSpec naming the fields, and no Service is made',
+    objects: [
+      imc({ spec: { subscribers: [{ uid: 's-uid' }], delivery: { retry: 1.5 } } }),
+      ...healthy.slice(0, 2),
+    ],
+    wantActions: ['updateStatus InMemoryChannel demo/my-imc'],
+    wantEvents: [
+      'Warning InvalidSpec expected exactly one, got neither: spec.subscribers[0].replyUri, spec.subscribers[0].subscriberUri\ninvalid value: 1.5: spec.delivery.retry',
+    ],
+    wantConditions: { ...initialized, Ready: 'False InvalidSpec' },
+  },
   {
     name: 'dispatcher Service missing',
     objects: [imc()],
@@ -224,7 +218,7 @@ function reconciler(
   deps: Parameters<Parameters<typeof reconcileOnce<InMemoryChannel>>[0]['reconciler']>[0],
 ) {
   const { client, references } = deps;
-  const resolver = new DestinationResolver({ references, clusterDomain: 'cluster.local' });
+  const resolver = testResolver(references);
   return new InMemoryChannelReconciler({
     client,
     references,
@@ -246,12 +240,7 @@ const run = (objects: KubeObject[]) =>
 
 describe('InMemoryChannelReconciler', () => {
   it.each(rows)('$name', async (row) => {
-    const { actions, events, client } = await run(row.objects);
-    expect(actions).toEqual(row.wantActions);
-    expect(events).toEqual(row.wantEvents ?? []);
-    const got = client.peek<InMemoryChannel>({ ...imc().metadata, ...imcRef });
-    if (row.wantConditions) expect(summary(got?.status?.conditions)).toEqual(row.wantConditions);
-    if (row.wantStatus) expect(got?.status).toMatchObject(row.wantStatus);
+    expectRow(await run(row.objects), row, imcRef);
   });
 
   it('creates the Service the builder describes', async () => {

@@ -8,13 +8,16 @@ import {
 } from '@knative-ts/reconciler';
 import {
   channelHostName,
+  defaultInMemoryChannel,
   InMemoryChannelConditions,
   markDeadLetterSinkNotConfigured,
   markEventPoliciesOidcDisabled,
+  validateInMemoryChannel,
   type Addressable,
   type InMemoryChannel,
 } from '@knative-ts/types';
 import type { References } from '../../references/references.js';
+import { ControllerValidationFeatures, rejectInvalidSpec } from '../invalid-spec.js';
 import type { DestinationResolver } from '../../resolver/destination-resolver.js';
 import { isDerivative } from '../semantic.js';
 import {
@@ -58,6 +61,12 @@ export class InMemoryChannelReconciler implements KindReconciler<InMemoryChannel
     imc.status ??= {};
     const m = InMemoryChannelConditions.manage(imc.status, this.options.now ?? (() => new Date()));
     m.initialize();
+    // What Knative's webhook rejects, on the object as its defaulting webhook would leave it.
+    const invalid = rejectInvalidSpec(
+      validateInMemoryChannel(defaultInMemoryChannel(imc), ControllerValidationFeatures),
+      m,
+    );
+    if (invalid) return invalid;
 
     const dispatcherProblem = await this.checkDispatcher(m);
     if (dispatcherProblem) return dispatcherProblem;

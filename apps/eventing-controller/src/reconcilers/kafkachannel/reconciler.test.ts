@@ -1,7 +1,12 @@
 import type { KubeObject } from '@knative-ts/kube';
-import type { Condition, KafkaChannel, KafkaConnection } from '@knative-ts/types';
-import { DestinationResolver } from '../../resolver/destination-resolver.js';
+import type { KafkaChannel, KafkaConnection } from '@knative-ts/types';
 import { reconcileOnce, testNow } from '../../testing/reconcile-once.js';
+import {
+  endpointSliceFixture,
+  serviceFixture,
+  summary,
+  testResolver,
+} from '../../testing/fixtures.js';
 import {
   KafkaAdminError,
   type GroupState,
@@ -44,21 +49,8 @@ const configMap = (data: Record<string, string>): KubeObject =>
     data,
   }) as KubeObject;
 const goodConfig = configMap({ 'bootstrap.servers': 'kafka:9092' });
-const dispatcherService: KubeObject = {
-  apiVersion: 'v1',
-  kind: 'Service',
-  metadata: { namespace: sys, name: 'kafka-channel-dispatcher' },
-};
-const slice = {
-  apiVersion: 'discovery.k8s.io/v1',
-  kind: 'EndpointSlice',
-  metadata: {
-    namespace: sys,
-    name: 'kcd-1',
-    labels: { 'kubernetes.io/service-name': 'kafka-channel-dispatcher' },
-  },
-  endpoints: [{ addresses: ['10.0.0.1'], conditions: { ready: true } }],
-} as KubeObject;
+const dispatcherService = serviceFixture('kafka-channel-dispatcher');
+const slice = endpointSliceFixture('kafka-channel-dispatcher', true);
 const healthy = [goodConfig, dispatcherService, slice];
 
 /** A Kafka that records calls and answers as told. */
@@ -83,12 +75,6 @@ class FakeKafka implements KafkaAdmin {
   async close() {}
 }
 
-function summary(conditions: Condition[] | undefined): Record<string, string> {
-  return Object.fromEntries(
-    (conditions ?? []).map((c) => [c.type, [c.status, c.reason].filter(Boolean).join(' ')]),
-  );
-}
-
 const run = (objects: KubeObject[], kafka: FakeKafka) =>
   reconcileOnce<KafkaChannel>({
     objects,
@@ -99,7 +85,7 @@ const run = (objects: KubeObject[], kafka: FakeKafka) =>
       new KafkaChannelReconciler({
         client,
         references,
-        resolver: new DestinationResolver({ references, clusterDomain: 'cluster.local' }),
+        resolver: testResolver(references),
         kafka,
         systemNamespace: sys,
         clusterDomain: 'cluster.local',
@@ -163,6 +149,22 @@ describe('KafkaChannelReconciler', () => {
       );
     },
   );
+
+  it('a spec the webhook would reject: Ready False InvalidSpec naming the fields, Kafka untouched', async () => {
+    const kafka = new FakeKafka();
+    const invalid = kc({
+      spec: { numPartitions: -1, replicationFactor: 1, retentionDuration: 'a week' },
+    });
+    const { actions, events, client } = await run([invalid, ...healthy], kafka);
+    expect(actions).toEqual(['updateStatus KafkaChannel demo/kc']);
+    expect(events).toEqual([
+      'Warning InvalidSpec invalid value: -1: spec.numPartitions\ninvalid value: a week: spec.retentionDuration',
+    ]);
+    expect(kafka.calls).toEqual([]);
+    expect(summary(client.peek<KafkaChannel>(kcRef)?.status?.conditions)).toMatchObject({
+      Ready: 'False InvalidSpec',
+    });
+  });
 
   it('a topic Kafka refuses: TopicReady False with Kafka reason and an Event', async () => {
     const kafka = new FakeKafka();

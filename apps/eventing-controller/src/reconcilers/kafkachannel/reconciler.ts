@@ -10,13 +10,16 @@ import {
 } from '@knative-ts/reconciler';
 import {
   channelHostName,
+  defaultKafkaChannel,
   KafkaChannelConditions,
+  validateKafkaChannel,
   type Addressable,
   type KafkaChannel,
   type KafkaConnection,
   type SubscriberStatus,
 } from '@knative-ts/types';
 import type { References } from '../../references/references.js';
+import { ControllerValidationFeatures, rejectInvalidSpec } from '../invalid-spec.js';
 import type { DestinationResolver } from '../../resolver/destination-resolver.js';
 import { type Service } from '../inmemorychannel/resources/make-channel-service.js';
 import { clearDeadLetterSink, resolveDeadLetterSink } from '../dead-letter-sink.js';
@@ -60,6 +63,12 @@ export class KafkaChannelReconciler implements KindReconciler<KafkaChannel> {
     kc.status ??= {};
     const m = KafkaChannelConditions.manage(kc.status, this.options.now ?? (() => new Date()));
     m.initialize();
+    // What Knative's webhook rejects, on the object as its defaulting webhook would leave it.
+    const invalid = rejectInvalidSpec(
+      validateKafkaChannel(defaultKafkaChannel(kc), ControllerValidationFeatures),
+      m,
+    );
+    if (invalid) return invalid;
 
     const config = await readKafkaConfig(this.options);
     if (!config.ok) {

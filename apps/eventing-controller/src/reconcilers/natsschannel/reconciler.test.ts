@@ -1,7 +1,12 @@
 import type { KubeObject } from '@knative-ts/kube';
-import type { Condition, NatssChannel } from '@knative-ts/types';
+import type { NatssChannel } from '@knative-ts/types';
 import { reconcileOnce, testNow } from '../../testing/reconcile-once.js';
-import { DestinationResolver } from '../../resolver/destination-resolver.js';
+import {
+  endpointSliceFixture,
+  serviceFixture,
+  summary,
+  testResolver,
+} from '../../testing/fixtures.js';
 import { StreamFailure, type EnsureResult, type StreamStore } from './jetstream-streams.js';
 import { JetStreamChannelReconciler } from './reconciler.js';
 import type { DesiredStream } from './resources/make-stream-config.js';
@@ -17,22 +22,8 @@ const channel = (kind = 'NatssChannel', overrides: Partial<NatssChannel> = {}): 
   spec: {},
   ...overrides,
 });
-const dispatcherService: KubeObject = {
-  apiVersion: 'v1',
-  kind: 'Service',
-  metadata: { namespace: sys, name: 'natss-channel-dispatcher' },
-};
-const slice = (ready: boolean): KubeObject =>
-  ({
-    apiVersion: 'discovery.k8s.io/v1',
-    kind: 'EndpointSlice',
-    metadata: {
-      namespace: sys,
-      name: 'natss-channel-dispatcher-x',
-      labels: { 'kubernetes.io/service-name': 'natss-channel-dispatcher' },
-    },
-    endpoints: [{ addresses: ['10.0.0.1'], conditions: { ready } }],
-  }) as KubeObject;
+const dispatcherService = serviceFixture('natss-channel-dispatcher');
+const slice = (ready: boolean) => endpointSliceFixture('natss-channel-dispatcher', ready);
 
 /** A StreamStore answering from a script, recording what it was asked. */
 class ScriptedStreams implements StreamStore {
@@ -52,12 +43,6 @@ class ScriptedStreams implements StreamStore {
     this.calls.push(`delete ${name}`);
     return 'deleted';
   }
-}
-
-function summary(conditions: Condition[] | undefined): Record<string, string> {
-  return Object.fromEntries(
-    (conditions ?? []).map((c) => [c.type, [c.status, c.reason].filter(Boolean).join(' ')]),
-  );
 }
 
 const allTrue = {
@@ -187,7 +172,7 @@ const run = (objects: KubeObject[], streams: StreamStore | undefined, kind = 'Na
       new JetStreamChannelReconciler({
         client,
         references,
-        resolver: new DestinationResolver({ references, clusterDomain: 'cluster.local' }),
+        resolver: testResolver(references),
         streams,
         systemNamespace: sys,
         clusterDomain: 'cluster.local',

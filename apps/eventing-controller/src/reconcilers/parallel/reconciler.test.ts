@@ -1,7 +1,8 @@
 import type { KubeObject } from '@knative-ts/kube';
 import type { Parallel, ParallelBranch } from '@knative-ts/types';
 import { reconcileOnce, testNow } from '../../testing/reconcile-once.js';
-import { imc, imcTemplate, ownedBy, sub, summary } from '../flows/testing.js';
+import { expectRow, type ReconcilerRow } from '../../testing/table-row.js';
+import { flowInitialized, imc, imcTemplate, ownedBy, sub } from '../flows/testing.js';
 import { makeBranchSubscription, makeFilterSubscription } from './resources/make-subscriptions.js';
 import { ParallelReconciler } from './reconciler.js';
 
@@ -40,7 +41,16 @@ function children(p: Parallel, ready: boolean): KubeObject[] {
 
 const par2 = parallel();
 const par1 = parallel(twoBranches.slice(0, 1));
-const rows = [
+const rows: ReconcilerRow[] = [
+  {
+    name: 'a spec the webhook would reject is Ready=False InvalidSpec naming the fields, and nothing is created',
+    objects: [parallel([{ filter: { uri: 'relative' }, subscriber: {} }])],
+    wantActions: ['updateStatus Parallel demo/par'],
+    wantEvents: [
+      'Warning InvalidSpec invalid value: relative: spec.branches[0].filter.uri\nRelative URI is not allowed when Ref and [apiVersion, kind, name] is absent\nexpected at least one, got none: spec.branches[0].subscriber.ref, spec.branches[0].subscriber.uri',
+    ],
+    wantConditions: { ...flowInitialized, Ready: 'False InvalidSpec' },
+  },
   {
     name: 'creates the ingress channel, a channel per branch and two Subscriptions per branch',
     objects: [par2],
@@ -109,14 +119,7 @@ const parRef = {
 
 describe('ParallelReconciler', () => {
   it.each(rows)('$name', async (row) => {
-    const { actions, events, client } = await run(row.objects);
-    expect(actions).toEqual(row.wantActions);
-    expect(events).toEqual([]);
-    if (row.wantConditions) {
-      expect(summary(client.peek<Parallel>(parRef)?.status?.conditions)).toEqual(
-        row.wantConditions,
-      );
-    }
+    expectRow(await run(row.objects), row, parRef);
   });
 
   it('reports the ingress channel and every branch', async () => {

@@ -1,11 +1,13 @@
 import { isConflict, type KubeClient } from '@knative-ts/kube';
 import { warningEvent, type KindReconciler, type ReconcileResult } from '@knative-ts/reconciler';
 import {
+  defaultParallel,
   markEventPoliciesOidcDisabled,
   MessagingV1,
   parallelBranchName,
   ParallelConditions,
   parallelIngressChannelName,
+  validateParallel,
   type ChannelTemplateSpec,
   type FlowChannelStatus,
   type Parallel,
@@ -15,6 +17,7 @@ import type { References } from '../../references/references.js';
 import { writeDefaultChannelTemplate } from '../flows/channel-template.js';
 import { FlowChildren } from '../flows/flow-children.js';
 import { objectReference, subscriptionStatus, type FlowChannel } from '../flows/flow-status.js';
+import { ControllerValidationFeatures, rejectInvalidSpec } from '../invalid-spec.js';
 import { makeBranchSubscription, makeFilterSubscription } from './resources/make-subscriptions.js';
 
 export interface ParallelReconcilerOptions {
@@ -60,6 +63,12 @@ export class ParallelReconciler implements KindReconciler<Parallel> {
     m.initialize();
     const template = p.spec.channelTemplate;
     if (!template) return writeDefaultChannelTemplate(p, this.options);
+    // The template is written by now; check what Knative's validating webhook would.
+    const invalid = rejectInvalidSpec(
+      validateParallel(defaultParallel(p), ControllerValidationFeatures),
+      m,
+    );
+    if (invalid) return invalid;
     const name = p.metadata.name ?? '';
     const branches = p.spec.branches ?? [];
 

@@ -1,9 +1,15 @@
 import type { KubeObject } from '@knative-ts/kube';
 import type { PingSource, PingSourceSpec } from '@knative-ts/types';
-import { DestinationResolver } from '../../resolver/destination-resolver.js';
 import { reconcileOnce, testNow } from '../../testing/reconcile-once.js';
+import {
+  brokerFixture,
+  brokerReference,
+  endpointSliceFixture,
+  serviceFixture,
+  summary,
+  testResolver,
+} from '../../testing/fixtures.js';
 import { SourceEventTypes } from '../eventtype/source-event-types.js';
-import { summary } from '../flows/testing.js';
 import { PingSourceReconciler } from './reconciler.js';
 
 const system = 'knative-eventing';
@@ -22,23 +28,8 @@ function source(spec: Partial<PingSourceSpec> = {}): PingSource {
     },
   };
 }
-const adapterService = {
-  apiVersion: 'v1',
-  kind: 'Service',
-  metadata: { namespace: system, name: 'pingsource-mt-adapter' },
-  spec: {},
-} as KubeObject;
-const adapterSlice = (ready: boolean) =>
-  ({
-    apiVersion: 'discovery.k8s.io/v1',
-    kind: 'EndpointSlice',
-    metadata: {
-      namespace: system,
-      name: 'pingsource-mt-adapter-x',
-      labels: { 'kubernetes.io/service-name': 'pingsource-mt-adapter' },
-    },
-    endpoints: [{ addresses: ['192.0.2.1'], conditions: { ready } }],
-  }) as KubeObject;
+const adapterService = serviceFixture('pingsource-mt-adapter');
+const adapterSlice = (ready: boolean) => endpointSliceFixture('pingsource-mt-adapter', ready);
 const adapter = [adapterService, adapterSlice(true)];
 
 const rows = [
@@ -143,7 +134,7 @@ const run = (objects: KubeObject[]) =>
     reconciler: ({ client, references }) =>
       new PingSourceReconciler({
         references,
-        resolver: new DestinationResolver({ references, clusterDomain: 'cluster.local' }),
+        resolver: testResolver(references),
         systemNamespace: system,
         eventTypes: new SourceEventTypes({ client, references }),
         now: () => testNow,
@@ -180,16 +171,12 @@ describe('PingSourceReconciler', () => {
   });
 
   describe('registering its event type', () => {
-    const brokerRef = { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: 'default' };
-    const broker = {
-      apiVersion: 'eventing.knative.dev/v1',
-      kind: 'Broker',
-      metadata: { namespace: 'demo', name: 'default', uid: 'b-uid' },
-      spec: {},
+    const brokerRef = brokerReference;
+    const broker = brokerFixture({
       status: {
         address: { url: 'http://broker-ingress.knative-eventing.svc.cluster.local/demo/default' },
       },
-    } as KubeObject;
+    });
     const crd = {
       apiVersion: 'apiextensions.k8s.io/v1',
       kind: 'CustomResourceDefinition',

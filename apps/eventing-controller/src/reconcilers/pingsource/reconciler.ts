@@ -6,7 +6,6 @@ import {
 } from '@knative-ts/reconciler';
 import {
   defaultPingSource,
-  formatFieldErrors,
   markOidcIdentityDisabled,
   PingSourceConditions,
   PingSourceEventType,
@@ -18,6 +17,7 @@ import type { References } from '../../references/references.js';
 import type { DestinationResolver } from '../../resolver/destination-resolver.js';
 import type { SourceEventTypes } from '../eventtype/source-event-types.js';
 import { serviceEndpoints } from '../service-endpoints.js';
+import { InvalidSpecReason, rejectInvalidSpec } from '../invalid-spec.js';
 
 export interface PingSourceReconcilerOptions {
   references: References;
@@ -44,7 +44,7 @@ export const PingSourceReasons = {
   NotFound: 'NotFound',
   DeploymentUnavailable: 'DeploymentUnavailable',
   /** Ours: what admission would reject in Knative (no webhook here catches it). */
-  InvalidSpec: 'InvalidSpec',
+  InvalidSpec: InvalidSpecReason,
 } as const;
 
 /**
@@ -60,12 +60,8 @@ export class PingSourceReconciler implements KindReconciler<PingSource> {
     const m = PingSourceConditions.manage(source.status, this.options.now ?? (() => new Date()));
     m.initialize();
     // What Knative's webhook rejects (the CRD's CEL rules catch only part of it).
-    const errors = validatePingSource(defaultPingSource(source));
-    if (errors.length > 0) {
-      const message = formatFieldErrors(errors);
-      m.markFalse('Ready', PingSourceReasons.InvalidSpec, message);
-      return warningEvent(PingSourceReasons.InvalidSpec, message);
-    }
+    const invalid = rejectInvalidSpec(validatePingSource(defaultPingSource(source)), m);
+    if (invalid) return invalid;
 
     const sinkProblem = await this.resolveSink(source, m);
     if (sinkProblem) return sinkProblem;

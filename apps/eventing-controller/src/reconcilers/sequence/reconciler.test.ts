@@ -1,7 +1,8 @@
 import type { KubeObject } from '@knative-ts/kube';
 import type { Sequence, SequenceStep } from '@knative-ts/types';
 import { reconcileOnce, testNow } from '../../testing/reconcile-once.js';
-import { imc, imcTemplate, ownedBy, sub, summary } from '../flows/testing.js';
+import { expectRow, type ReconcilerRow } from '../../testing/table-row.js';
+import { flowInitialized, imc, imcTemplate, ownedBy, sub } from '../flows/testing.js';
 import { makeSequenceSubscription } from './resources/make-subscription.js';
 import { SequenceReconciler } from './reconciler.js';
 
@@ -25,17 +26,18 @@ const children = (seq: Sequence, n: number, ready: boolean): KubeObject[] =>
     subOf(seq, i, ready),
   ]).flat();
 
-interface Row {
-  name: string;
-  objects: KubeObject[];
-  wantActions: string[];
-  wantConditions?: Record<string, string>;
-  wantEvents?: string[];
-}
-
 const seq2 = sequence();
 const seq1 = sequence([step('a')]);
-const rows: Row[] = [
+const rows: ReconcilerRow[] = [
+  {
+    name: 'a spec the webhook would reject is Ready=False InvalidSpec naming the fields, and nothing is created',
+    objects: [sequence([step('a'), { uri: 'not-absolute', delivery: { retry: -2 } }])],
+    wantActions: ['updateStatus Sequence demo/seq'],
+    wantEvents: [
+      'Warning InvalidSpec invalid value: not-absolute: spec.steps[1].uri\nRelative URI is not allowed when Ref and [apiVersion, kind, name] is absent\ninvalid value: -2: spec.steps[1].delivery.retry',
+    ],
+    wantConditions: { ...flowInitialized, Ready: 'False InvalidSpec' },
+  },
   {
     name: 'writes the default channelTemplate from default-ch-webhook first',
     objects: [sequence(undefined, false)],
@@ -135,14 +137,7 @@ const seqRef = {
 
 describe('SequenceReconciler', () => {
   it.each(rows)('$name', async (row) => {
-    const { actions, events, client } = await run(row.objects);
-    expect(actions).toEqual(row.wantActions);
-    expect(events).toEqual(row.wantEvents ?? []);
-    if (row.wantConditions) {
-      expect(summary(client.peek<Sequence>(seqRef)?.status?.conditions)).toEqual(
-        row.wantConditions,
-      );
-    }
+    expectRow(await run(row.objects), row, seqRef);
   });
 
   it('defaults the template to the shipped InMemoryChannel', async () => {

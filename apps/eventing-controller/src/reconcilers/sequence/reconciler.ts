@@ -1,10 +1,12 @@
 import { isConflict, type KubeClient } from '@knative-ts/kube';
 import { warningEvent, type KindReconciler, type ReconcileResult } from '@knative-ts/reconciler';
 import {
+  defaultSequence,
   markEventPoliciesOidcDisabled,
   MessagingV1,
   sequenceChannelName,
   SequenceConditions,
+  validateSequence,
   type ChannelTemplateSpec,
   type Sequence,
   type Subscription,
@@ -18,6 +20,7 @@ import {
   subscriptionStatus,
   type FlowChannel,
 } from '../flows/flow-status.js';
+import { ControllerValidationFeatures, rejectInvalidSpec } from '../invalid-spec.js';
 import { makeSequenceSubscription } from './resources/make-subscription.js';
 
 export interface SequenceReconcilerOptions {
@@ -56,6 +59,12 @@ export class SequenceReconciler implements KindReconciler<Sequence> {
     m.initialize();
     const template = seq.spec.channelTemplate;
     if (!template) return writeDefaultChannelTemplate(seq, this.options);
+    // The template is written by now; check what Knative's validating webhook would.
+    const invalid = rejectInvalidSpec(
+      validateSequence(defaultSequence(seq), ControllerValidationFeatures),
+      m,
+    );
+    if (invalid) return invalid;
 
     const channels: FlowChannel[] = [];
     const steps = seq.spec.steps ?? [];

@@ -1,9 +1,8 @@
 import { apiError } from '@knative-ts/kube';
 import type { KubeObject } from '@knative-ts/kube';
 import type { SinkBinding, SinkBindingSpec } from '@knative-ts/types';
-import { DestinationResolver } from '../../resolver/destination-resolver.js';
 import { reconcileOnce, testNow } from '../../testing/reconcile-once.js';
-import { summary } from '../flows/testing.js';
+import { summary, testResolver } from '../../testing/fixtures.js';
 import { SinkBindingReconciler } from './reconciler.js';
 
 const sinkUri = 'http://display.demo.svc.cluster.local';
@@ -64,7 +63,7 @@ const run = (objects: KubeObject[]) =>
       new SinkBindingReconciler({
         client,
         references,
-        resolver: new DestinationResolver({ references, clusterDomain: 'cluster.local' }),
+        resolver: testResolver(references),
         now: () => testNow,
       }),
   });
@@ -199,7 +198,7 @@ describe('SinkBindingReconciler finalizer', () => {
         new SinkBindingReconciler({
           client: c,
           references,
-          resolver: new DestinationResolver({ references, clusterDomain: 'cluster.local' }),
+          resolver: testResolver(references),
           now: () => testNow,
         }),
       reactors: [

@@ -13,7 +13,6 @@ import {
 } from '@knative-ts/reconciler';
 import {
   defaultSinkBinding,
-  formatFieldErrors,
   markOidcIdentityDisabled,
   markOidcTokenSecretDisabled,
   SinkBindingConditions,
@@ -24,6 +23,7 @@ import type { References } from '../../references/references.js';
 import type { DestinationResolver } from '../../resolver/destination-resolver.js';
 import { hasPodTemplate, withoutSinkEnv, withSinkEnv, type SinkEnv } from './resources/sink-env.js';
 import { findSubjects } from './subjects.js';
+import { InvalidSpecReason, rejectInvalidSpec } from '../invalid-spec.js';
 
 export interface SinkBindingReconcilerOptions {
   client: KubeClient;
@@ -38,7 +38,7 @@ export const SinkBindingReasons = {
   NotFound: 'NotFound',
   SubjectMissing: 'SubjectMissing',
   BindingFailed: 'BindingFailed',
-  InvalidSpec: 'InvalidSpec',
+  InvalidSpec: InvalidSpecReason,
 } as const;
 
 /**
@@ -56,12 +56,8 @@ export class SinkBindingReconciler implements KindReconciler<SinkBinding> {
     const m = SinkBindingConditions.manage(status, this.options.now ?? (() => new Date()));
     m.initialize();
     const sb = defaultSinkBinding(original);
-    const errors = validateSinkBinding(sb);
-    if (errors.length > 0) {
-      const message = formatFieldErrors(errors);
-      m.markFalse('Ready', SinkBindingReasons.InvalidSpec, message);
-      return warningEvent(SinkBindingReasons.InvalidSpec, message);
-    }
+    const invalid = rejectInvalidSpec(validateSinkBinding(sb), m);
+    if (invalid) return invalid;
     markOidcIdentityDisabled(m);
     markOidcTokenSecretDisabled(m);
 

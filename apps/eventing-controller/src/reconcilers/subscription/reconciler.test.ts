@@ -1,7 +1,7 @@
 import type { KubeObject } from '@knative-ts/kube';
-import type { Condition, Subscription } from '@knative-ts/types';
-import { DestinationResolver } from '../../resolver/destination-resolver.js';
+import type { Subscription } from '@knative-ts/types';
 import { reconcileOnce, testNow } from '../../testing/reconcile-once.js';
+import { summary, testResolver } from '../../testing/fixtures.js';
 import { SubscriptionReconciler } from './reconciler.js';
 
 const ns = 'demo';
@@ -56,12 +56,6 @@ const channel = (status: object): KubeObject => ({
   status,
 });
 
-function summary(conditions: Condition[] | undefined): Record<string, string> {
-  return Object.fromEntries(
-    (conditions ?? []).map((c) => [c.type, [c.status, c.reason].filter(Boolean).join(' ')]),
-  );
-}
-
 interface Row {
   name: string;
   objects: KubeObject[];
@@ -73,6 +67,22 @@ interface Row {
 }
 
 const rows: Row[] = [
+  {
+    name: 'a spec the webhook would reject is Ready=False InvalidSpec naming the fields, and the channel is left alone',
+    objects: [
+      sub({
+        channel: { apiVersion: messaging, kind: 'InMemoryChannel', name: 'c', namespace: 'other' },
+        subscriber: undefined,
+        delivery: { retry: -1 },
+      }),
+      imc(),
+    ],
+    wantActions: ['updateStatus Subscription demo/s'],
+    wantEvents: [
+      'Warning InvalidSpec mismatched namespaces: spec.channel.namespace\nparent namespace: "demo" does not match ref: "other"\nmissing field(s): spec.reply, spec.subscriber\nthe Subscription must reference at least one of (reply or a subscriber)\ninvalid value: -1: spec.delivery.retry',
+    ],
+    wantReady: 'False InvalidSpec',
+  },
   {
     name: 'channel missing → ReferencesResolved Unknown ChannelReferenceFailed (as Knative)',
     objects: [sub()],
@@ -249,7 +259,7 @@ const run = (objects: KubeObject[]) =>
       new SubscriptionReconciler({
         client,
         references,
-        resolver: new DestinationResolver({ references, clusterDomain: 'cluster.local' }),
+        resolver: testResolver(references),
         now: () => testNow,
       }),
   });

@@ -7,13 +7,16 @@ import {
   type ReconcileResult,
 } from '@knative-ts/reconciler';
 import {
+  defaultSubscription,
   markOidcIdentityDisabled,
   SubscriptionConditions,
+  validateSubscription,
   type SubscriberSpec,
   type Subscription,
   type SubscriptionStatusPhysicalSubscription as Physical,
 } from '@knative-ts/types';
 import type { References } from '../../references/references.js';
+import { ControllerValidationFeatures, rejectInvalidSpec } from '../invalid-spec.js';
 import {
   isEmptyDestination,
   type DestinationResolver,
@@ -63,6 +66,12 @@ export class SubscriptionReconciler implements KindReconciler<Subscription> {
     const m = SubscriptionConditions.manage(sub.status, this.options.now ?? (() => new Date()));
     m.initialize();
     markOidcIdentityDisabled(m);
+    // What Knative's webhook rejects, on the object as its defaulting webhook would leave it.
+    const invalid = rejectInvalidSpec(
+      validateSubscription(defaultSubscription(sub), ControllerValidationFeatures),
+      m,
+    );
+    if (invalid) return invalid;
     let channel: Channelable;
     try {
       channel = await channelOf(sub, this.options.references, keyOf(sub));

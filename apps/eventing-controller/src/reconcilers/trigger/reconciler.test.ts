@@ -1,8 +1,9 @@
 import type { KubeObject } from '@knative-ts/kube';
 import { compileTriggerFilter } from '@knative-ts/eventfilter';
 import type { Broker, Condition, Trigger } from '@knative-ts/types';
-import { DestinationResolver } from '../../resolver/destination-resolver.js';
 import { reconcileOnce, testNow } from '../../testing/reconcile-once.js';
+import { brokerFixture, controllerOwner, testResolver } from '../../testing/fixtures.js';
+import { expectRow, type ReconcilerRow } from '../../testing/table-row.js';
 import { TriggerReconciler, type FilterValidator } from './reconciler.js';
 
 const sys = 'knative-eventing';
@@ -42,15 +43,8 @@ function broker(
   extra: Partial<Broker['status']> = {},
   cls = 'MTChannelBasedBroker',
 ): Broker {
-  return {
-    apiVersion: 'eventing.knative.dev/v1',
-    kind: 'Broker',
-    metadata: {
-      namespace: 'demo',
-      name: 'default',
-      uid: 'b-uid',
-      annotations: { 'eventing.knative.dev/broker.class': cls },
-    },
+  return brokerFixture({
+    annotations: { 'eventing.knative.dev/broker.class': cls },
     spec: { delivery: brokerDelivery },
     status: {
       ...(ready ? { conditions: [ready] } : {}),
@@ -58,17 +52,10 @@ function broker(
       deadLetterSinkUri: 'http://broker-dls',
       ...extra,
     },
-  };
+  });
 }
 const readyBroker = broker({ type: 'Ready', status: 'True' });
-const owner = {
-  apiVersion: 'eventing.knative.dev/v1',
-  kind: 'Trigger',
-  name: 't',
-  uid: 't-uid',
-  controller: true,
-  blockOwnerDeletion: true,
-};
+const owner = controllerOwner('eventing.knative.dev/v1', 'Trigger', 't', 't-uid');
 function subscription(ready?: Condition, spec?: object, ownerReferences = [owner]): KubeObject {
   return {
     apiVersion: 'messaging.knative.dev/v1',
@@ -94,11 +81,6 @@ function subscription(ready?: Condition, spec?: object, ownerReferences = [owner
     status: ready ? { conditions: [ready] } : {},
   } as KubeObject;
 }
-function summary(conditions: Condition[] | undefined): Record<string, string> {
-  return Object.fromEntries(
-    (conditions ?? []).map((c) => [c.type, [c.status, c.reason].filter(Boolean).join(' ')]),
-  );
-}
 const allTrue = {
   BrokerReady: 'True',
   DeadLetterSinkResolved: 'True',
@@ -109,14 +91,8 @@ const allTrue = {
   SubscriptionReady: 'True',
 };
 
-interface Row {
-  name: string;
-  objects: KubeObject[];
-  wantActions: string[];
-  wantBody?: object;
-  wantEvents?: string[];
-  wantConditions?: Record<string, string>;
-  wantStatus?: object;
+interface Row extends ReconcilerRow {
+  /** The Ready condition's message. */
   wantMessage?: RegExp;
 }
 const rows: Row[] = [
@@ -272,6 +248,22 @@ const rows: Row[] = [
     },
   },
   {
+    name: 'a spec the webhook would reject is Ready=False InvalidSpec naming the fields, and nothing is created',
+    objects: [
+      trigger({
+        filter: { attributes: { 'Bad-Key': 'x' } },
+        filters: [{ exact: { type: 'a', source: 'b' } }],
+        subscriber: { uri: '/relative' },
+      }),
+      readyBroker,
+    ],
+    wantActions: ['updateStatus Trigger demo/t'],
+    wantEvents: [
+      'Warning InvalidSpec invalid key name "Bad-Key": spec.filter.attributes[Bad-Key]\nAttribute name must start with a letter and can only contain lowercase alphanumeric\nMultiple items found, can have only one key-value: spec.filters[0].exact\ninvalid value: /relative: spec.subscriber.uri\nRelative URI is not allowed when Ref and [apiVersion, kind, name] is absent',
+    ],
+    wantConditions: { Ready: 'False InvalidSpec' },
+  },
+  {
     name: 'an unparsable CESQL filter is Ready=False with the parser message, and nothing is created',
     objects: [trigger({ filters: [{ cesql: "type = 'a' AND" }] }), readyBroker],
     wantActions: ['updateStatus Trigger demo/t'],
@@ -331,7 +323,7 @@ const run = (objects: KubeObject[], validateFilter: FilterValidator = compileTri
       new TriggerReconciler({
         client,
         references,
-        resolver: new DestinationResolver({ references, clusterDomain: 'cluster.local' }),
+        resolver: testResolver(references),
         validateFilter,
         systemNamespace: sys,
         clusterDomain: 'cluster.local',
@@ -347,14 +339,9 @@ const triggerRef = {
 
 describe('TriggerReconciler', () => {
   it.each(rows)('$name', async (row) => {
-    const { actions, bodies, events, client } = await run(row.objects);
-    expect(actions).toEqual(row.wantActions);
-    expect(events).toEqual(row.wantEvents ?? []);
-    if (row.wantBody) expect(bodies[0]).toMatchObject(row.wantBody);
-    const got = client.peek<Trigger>(triggerRef);
-    if (row.wantConditions)
-      expect(summary(got?.status?.conditions)).toMatchObject(row.wantConditions);
-    if (row.wantStatus) expect(got?.status).toMatchObject(row.wantStatus);
+    const result = await run(row.objects);
+    expectRow(result, row, triggerRef, { conditions: 'subset' });
+    const got = result.client.peek<Trigger>(triggerRef);
     if (row.wantMessage) {
       expect(got?.status?.conditions?.find((c) => c.type === 'Ready')?.message).toMatch(
         row.wantMessage,

@@ -8,11 +8,13 @@ import {
 } from '@knative-ts/reconciler';
 import {
   BrokerClassAnnotation,
+  defaultTrigger,
   EventingV1,
   markDeadLetterSinkNotConfigured,
   markOidcIdentityDisabled,
   MTChannelBasedBrokerClass,
   TriggerConditions,
+  validateTrigger,
   type Broker,
   type Subscription,
   type Trigger,
@@ -31,6 +33,7 @@ import {
   resolveDeadLetterSink,
   setDeadLetterSink,
 } from '../dead-letter-sink.js';
+import { ControllerValidationFeatures, rejectInvalidSpec } from '../invalid-spec.js';
 
 /** Checks a trigger's filters (eventfilter's compileTriggerFilter fits). */
 export type FilterValidator = (
@@ -67,6 +70,13 @@ export class TriggerReconciler implements KindReconciler<Trigger> {
     m.initialize();
     markOidcIdentityDisabled(m);
 
+    // What Knative's webhook rejects, on the object as its defaulting webhook would leave it.
+    const rejected = rejectInvalidSpec(
+      validateTrigger(defaultTrigger(trigger), ControllerValidationFeatures),
+      m,
+    );
+    if (rejected) return rejected;
+    // The filter engine's own compile: what the webhook's CESQL parse would reject.
     const invalid = this.filterProblem(trigger);
     if (invalid !== undefined) {
       m.markFalse('Ready', InvalidFilterReason, invalid);
