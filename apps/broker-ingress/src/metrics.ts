@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { childName } from '@knative-ts/types';
+import { labelKey, MetricChildren } from '@knative-ts/runtime';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
 /**
@@ -52,6 +53,8 @@ export class IngressMetrics {
   private readonly latency: Histogram<Label>;
   private readonly uniqueName: string;
   private readonly containerName: string;
+  private readonly counts: MetricChildren<Counter.Internal>;
+  private readonly latencies: MetricChildren<Histogram.Internal<Label>>;
 
   constructor(options: IngressMetricsOptions) {
     this.uniqueName = options.uniqueName ?? childName(`${options.podName}-`, randomUUID());
@@ -69,16 +72,18 @@ export class IngressMetrics {
       buckets: DISPATCH_BUCKETS_MS,
       registers: [options.registry],
     });
+    this.counts = new MetricChildren((labels) => this.count.labels(labels));
+    this.latencies = new MetricChildren((labels) => this.latency.labels(labels));
   }
 
   /** One request answered with `report.status`. */
   counted(report: IngressReport): void {
-    this.count.inc(this.labels(report));
+    this.counts.get(keyOf(report), () => this.labels(report)).inc();
   }
 
   /** The trigger channel answered `report.status` after `ms`. */
   dispatched(report: IngressReport, ms: number): void {
-    this.latency.observe(this.labels(report), ms);
+    this.latencies.get(keyOf(report), () => this.labels(report)).observe(ms);
   }
 
   private labels(r: IngressReport): Record<Label, string> {
@@ -92,4 +97,8 @@ export class IngressMetrics {
       container_name: this.containerName,
     };
   }
+}
+
+function keyOf(r: IngressReport): string {
+  return labelKey(r.namespace, r.broker, r.eventType, r.status);
 }

@@ -22,6 +22,7 @@ export {
   type LogLevel,
 } from './logger.js';
 export { createMetricsRegistry, Registry } from './metrics.js';
+export { labelKey, MetricChildren } from './metric-children.js';
 export { Readiness, type FailingCheck, type ReadinessCheck } from './readiness.js';
 export {
   installShutdown,

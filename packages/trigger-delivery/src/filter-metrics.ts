@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { childName } from '@knative-ts/types';
+import { labelKey, MetricChildren } from '@knative-ts/runtime';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
 /**
@@ -55,6 +56,9 @@ export class FilterMetrics {
   private readonly processing: Histogram<TriggerLabel>;
   private readonly uniqueName: string;
   private readonly containerName: string;
+  private readonly counts: MetricChildren<Counter.Internal>;
+  private readonly dispatches: MetricChildren<Histogram.Internal<Label>>;
+  private readonly processings: MetricChildren<Histogram.Internal<TriggerLabel>>;
 
   constructor(options: FilterMetricsOptions) {
     this.uniqueName = options.uniqueName ?? childName(`${options.podName}-`, randomUUID());
@@ -80,21 +84,24 @@ export class FilterMetrics {
       buckets: LATENCY_BUCKETS_MS,
       registers,
     });
+    this.counts = new MetricChildren((labels) => this.count.labels(labels));
+    this.dispatches = new MetricChildren((labels) => this.dispatch.labels(labels));
+    this.processings = new MetricChildren((labels) => this.processing.labels(labels));
   }
 
   /** One request for `r` answered with `status`. */
   counted(r: TriggerReport, status: number): void {
-    this.count.inc(this.withStatus(r, status));
+    this.counts.get(keyOf(r, status), () => this.withStatus(r, status)).inc();
   }
 
   /** The subscriber answered `status` after `ms`. */
   dispatched(r: TriggerReport, status: number, ms: number): void {
-    this.dispatch.observe(this.withStatus(r, status), ms);
+    this.dispatches.get(keyOf(r, status), () => this.withStatus(r, status)).observe(ms);
   }
 
   /** `ms` between the broker's arrival stamp and the dispatch. */
   processed(r: TriggerReport, ms: number): void {
-    this.processing.observe(this.labels(r), Math.max(0, ms));
+    this.processings.get(keyOf(r), () => this.labels(r)).observe(Math.max(0, ms));
   }
 
   private labels(r: TriggerReport): Record<TriggerLabel, string> {
@@ -115,4 +122,8 @@ export class FilterMetrics {
       response_code_class: `${Math.floor(status / 100)}xx`,
     };
   }
+}
+
+function keyOf(r: TriggerReport, status?: number): string {
+  return labelKey(r.namespace, r.trigger, r.broker, r.filterType, status ?? '');
 }

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DeliveryObserver } from '../sender/outcome.js';
+import { labelKey, MetricChildren } from '@knative-ts/runtime';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
 /** knative.dev/pkg `metrics.Buckets125(1, 10000)`. */
@@ -44,6 +45,10 @@ export class ChannelMetrics {
   private readonly latency: Histogram<(typeof LABELS)[number]>;
   private readonly uniqueName: string;
   private readonly containerName: string;
+  private readonly children: MetricChildren<{
+    count: Counter.Internal;
+    latency: Histogram.Internal<(typeof LABELS)[number]>;
+  }>;
 
   constructor(options: ChannelMetricsOptions) {
     this.uniqueName = options.uniqueName ?? childName(options.podName, randomUUID());
@@ -61,6 +66,10 @@ export class ChannelMetrics {
       buckets: DISPATCH_BUCKETS_MS,
       registers: [options.registry],
     });
+    this.children = new MetricChildren((labels) => ({
+      count: this.count.labels(labels),
+      latency: this.latency.labels(labels),
+    }));
   }
 
   /** An observer for the deliveries of one channel namespace. */
@@ -68,15 +77,21 @@ export class ChannelMetrics {
     return (o) => {
       // Retries and replies/dead letters are legs of one subscriber delivery: count its end.
       if (o.role !== 'subscriber' || o.willRetry) return;
-      const labels = this.labels(namespace, o.eventType, schemeOf(o.destination), o.status);
-      this.count.inc(labels);
-      this.latency.observe(labels, o.durationMs);
+      const child = this.child(namespace, o.eventType, schemeOf(o.destination), o.status);
+      child.count.inc();
+      child.latency.observe(o.durationMs);
     };
   }
 
   /** A request refused before fan-out (malformed event: 400/415, too large: 413). */
   rejected(namespace: string, status: number, eventType = ''): void {
-    this.count.inc(this.labels(namespace, eventType, 'http', status));
+    this.child(namespace, eventType, 'http', status).count.inc();
+  }
+
+  private child(namespace: string, eventType: string, scheme: string, status?: number) {
+    return this.children.get(labelKey(namespace, eventType, scheme, status ?? ''), () =>
+      this.labels(namespace, eventType, scheme, status),
+    );
   }
 
   private labels(

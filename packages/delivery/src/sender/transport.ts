@@ -66,11 +66,22 @@ export class UndiciTransport implements HttpTransport {
       headers = { ...headers, host: target.hostHeader };
     }
     if (isAborted(req.signal)) throw abortedError(req, req.signal?.reason);
-    const timeout = req.timeoutMs === undefined ? undefined : new AbortController();
+    // One controller for the timeout and the caller's signal (AbortSignal.any costs a
+    // signal more and a few percent of a dispatcher's CPU per event).
+    const caller = req.signal;
+    const exchange =
+      req.timeoutMs === undefined && caller === undefined ? undefined : new AbortController();
+    const state = { timedOut: false };
     const timer =
-      timeout === undefined ? undefined : setTimeout(() => timeout.abort(), req.timeoutMs).unref();
-    const signals = [timeout?.signal, req.signal].filter((s): s is AbortSignal => s !== undefined);
-    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+      exchange === undefined || req.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            state.timedOut = true;
+            exchange.abort();
+          }, req.timeoutMs).unref();
+    const onAbort = (): void => exchange?.abort(caller?.reason);
+    caller?.addEventListener('abort', onAbort, { once: true });
+    const signal = exchange?.signal;
     try {
       const res = await request(url, {
         dispatcher: this.agent,
@@ -84,9 +95,10 @@ export class UndiciTransport implements HttpTransport {
     } catch (err) {
       // Checked anew: the caller may have aborted while the request was in flight.
       if (isAborted(req.signal)) throw abortedError(req, err);
-      throw transportError(err, req, timeout?.signal.aborted === true);
+      throw transportError(err, req, state.timedOut);
     } finally {
       clearTimeout(timer);
+      caller?.removeEventListener('abort', onAbort);
     }
   }
 
