@@ -7,7 +7,6 @@
 // app's RSS after the broker's runs; then the eventing-controller's RSS with all the
 // Triggers (and their Subscriptions and channels) reconciled. The system is
 // lib/broker-system.mjs; BENCH_SCALE_TRIGGERS overrides the sizes (comma-separated).
-import { join } from 'node:path';
 import {
   BENCH_TYPE,
   createBroker,
@@ -18,15 +17,13 @@ import {
   untilBrokerTakesEvents,
 } from './lib/broker-system.mjs';
 import {
-  firstJson,
   fmt,
   medianRun,
   mib,
   progress,
-  repo,
   rssBytes,
   settings,
-  spawnNode,
+  startRelayAndSinks,
   stopChildren,
   writeResult,
 } from './lib/harness.mjs';
@@ -36,11 +33,7 @@ const SIZES = (process.env.BENCH_SCALE_TRIGGERS ?? '1,10,100,1000').split(',').m
 const say = progress('broker-scale');
 
 async function main() {
-  const here = join(repo, 'bench');
-  const sinks = spawnNode([join(here, 'lib/sinks.mjs'), '1']);
-  const { ports: sinkPorts } = await firstJson(sinks.lines, (e) => Array.isArray(e.ports));
-  const relay = spawnNode([join(here, 'lib/relay.mjs'), JSON.stringify(sinkPorts)]);
-  const { port: relayPort } = await firstJson(relay.lines, (e) => typeof e.port === 'number');
+  const { sinkPorts, relay } = await startRelayAndSinks(1);
   const system = await startBrokerSystem();
   const { client, ns, apps, ingressOrigin } = system;
   try {
@@ -77,9 +70,9 @@ async function main() {
         s.relay.push(
           await load({
             ...timing,
-            origin: `http://127.0.0.1:${relayPort}`,
+            origin: relay.origin,
             path: '/1',
-            cpuOf: { relay: relay.child.pid },
+            cpuOf: { relay: relay.pid },
           }),
         );
         s.brk.push(

@@ -17,7 +17,6 @@
 // alternate between the two ingresses, off/on/on/off, on broker `all`. The rest of the path
 // is the same processes (a Broker's trigger channel registers nothing; the filter only
 // registers replies, which these sinks do not send).
-import { join } from 'node:path';
 import {
   BENCH_TYPE,
   createBroker,
@@ -28,15 +27,13 @@ import {
   untilBrokerTakesEvents,
 } from './lib/broker-system.mjs';
 import {
-  firstJson,
   fmt,
   medianRun,
   mib,
   progress,
-  repo,
   rssBytes,
   settings,
-  spawnNode,
+  startRelayAndSinks,
   stopChildren,
   writeResult,
 } from './lib/harness.mjs';
@@ -46,11 +43,7 @@ const TRIGGERS = 10;
 const say = progress('broker');
 
 async function main() {
-  const here = join(repo, 'bench');
-  const sinks = spawnNode([join(here, 'lib/sinks.mjs'), String(TRIGGERS)]);
-  const { ports: sinkPorts } = await firstJson(sinks.lines, (e) => Array.isArray(e.ports));
-  const relay = spawnNode([join(here, 'lib/relay.mjs'), JSON.stringify(sinkPorts)]);
-  const { port: relayPort } = await firstJson(relay.lines, (e) => typeof e.port === 'number');
+  const { sinkPorts, relay } = await startRelayAndSinks(TRIGGERS);
   const autoCreate = 'broker-ingress (auto-create on)';
   const system = await startBrokerSystem({
     extraApps: {
@@ -86,9 +79,9 @@ async function main() {
       warmupMs: settings.warmupMs,
     };
     const relayTarget = (n) => ({
-      origin: `http://127.0.0.1:${relayPort}`,
+      origin: relay.origin,
       path: `/${n}`,
-      cpuOf: { relay: relay.child.pid },
+      cpuOf: { relay: relay.pid },
     });
     const dataPlanePids = Object.fromEntries(dataPlane.map((name) => [name, apps[name].child.pid]));
     const brokerTarget = (broker) => ({

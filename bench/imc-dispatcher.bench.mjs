@@ -20,14 +20,13 @@ import { createKubeClient, isNotFound, loadKubeConfig } from '@knative-ts/kube';
 import {
   fmt,
   freePort,
-  firstJson,
   medianRun,
   mib,
   progress,
   repo,
   settings,
   spawnApp,
-  spawnNode,
+  startRelayAndSinks,
   stopChildren,
   until,
   writeResult,
@@ -40,7 +39,6 @@ const CHANNEL_COUNTS = [1, 10, 100];
 const OPEN_LOOP_RATE = 2000;
 const messaging = 'messaging.knative.dev/v1';
 const say = progress('imc');
-const here = join(repo, 'bench');
 
 async function main() {
   const kubeconfig = process.env.KUBECONFIG ?? join(repo, '.local/admin.kubeconfig');
@@ -61,10 +59,7 @@ async function main() {
   const ns = `bench-imc-${Date.now().toString(36)}`;
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   try {
-    const sinks = spawnNode([join(here, 'lib/sinks.mjs'), String(Math.max(...FANOUTS))]);
-    const { ports } = await firstJson(sinks.lines, (e) => Array.isArray(e.ports));
-    const relay = spawnNode([join(here, 'lib/relay.mjs'), JSON.stringify(ports)]);
-    const { port: relayPort } = await firstJson(relay.lines, (e) => typeof e.port === 'number');
+    const { sinkPorts: ports, relay } = await startRelayAndSinks(Math.max(...FANOUTS));
 
     const subscribers = (name, n) =>
       ports.slice(0, n).map((p, i) => ({
@@ -118,9 +113,9 @@ async function main() {
     const rssIdle = rssOfPid(dispatcher.child.pid);
 
     const relayTarget = (n) => ({
-      origin: `http://127.0.0.1:${relayPort}`,
+      origin: relay.origin,
       path: `/${n}`,
-      cpuOf: { relay: relay.child.pid },
+      cpuOf: { relay: relay.pid },
     });
     const imcTarget = (paths) => ({
       origin: dispatcherOrigin,

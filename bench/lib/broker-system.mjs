@@ -10,6 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { localSlice, service } from '@knative-ts/delivery/testing';
 import { createKubeClient, isNotFound, loadKubeConfig } from '@knative-ts/kube';
 import { freePort, repo, spawnApp, until, untilReady } from './harness.mjs';
 
@@ -26,28 +27,11 @@ const configMap = (namespace, name, data) => ({
 
 /** A Service with port http/80 and the FQDN EndpointSlice registering a local port for it. */
 export async function registerLocal(client, namespace, name, port) {
-  await client.create({
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { namespace, name },
-    spec: { ports: [{ name: 'http', port: 80 }] },
-  });
-  await client.create({
-    apiVersion: 'discovery.k8s.io/v1',
-    kind: 'EndpointSlice',
-    metadata: {
-      namespace,
-      name: `${name}-local`,
-      labels: {
-        'kubernetes.io/service-name': name,
-        'endpointslice.kubernetes.io/managed-by': 'knative-ts-bench',
-      },
-    },
-    // The API server refuses loopback IPs in IP slices; FQDN slices take 127.0.0.1.
-    addressType: 'FQDN',
-    endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready: true } }],
-    ports: [{ name: 'http', port }],
-  });
+  await client.create(service(name, namespace));
+  const slice = localSlice(name, namespace, port);
+  // Not the EndpointSlice controller's: it must leave this slice alone.
+  slice.metadata.labels['endpointslice.kubernetes.io/managed-by'] = 'knative-ts-bench';
+  await client.create(slice);
 }
 
 /**

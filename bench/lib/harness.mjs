@@ -50,6 +50,19 @@ export function stopChildren() {
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
 }
 
+/**
+ * `count` event sinks (lib/sinks.mjs) and the relay in front of them (lib/relay.mjs): the
+ * baseline every bench measures next to its path. Returns the sinks' ports and the relay.
+ */
+export async function startRelayAndSinks(count) {
+  const bench = join(repo, 'bench');
+  const sinks = spawnNode([join(bench, 'lib/sinks.mjs'), String(count)]);
+  const { ports } = await firstJson(sinks.lines, (e) => Array.isArray(e.ports));
+  const relay = spawnNode([join(bench, 'lib/relay.mjs'), JSON.stringify(ports)]);
+  const { port } = await firstJson(relay.lines, (e) => typeof e.port === 'number');
+  return { sinkPorts: ports, relay: { pid: relay.child.pid, origin: `http://127.0.0.1:${port}` } };
+}
+
 /** The first stdout line of a child that parses as JSON and matches. */
 export function firstJson(lines, match, timeoutMs = 20_000) {
   return new Promise((resolve, reject) => {

@@ -7,7 +7,6 @@ import {
   senderSettings,
   startEventReceiver,
 } from '@knative-ts/delivery';
-import { compileTriggerFilter } from '@knative-ts/eventfilter';
 import { startEventTypeAutoCreate } from '@knative-ts/eventtype-registry';
 import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { startApp } from '@knative-ts/runtime';
@@ -53,12 +52,8 @@ const triggerSupport = startTriggerChannelSupport({
   client,
   log,
   registry: app.registry,
-  podName: env.POD_NAME,
-  containerName: env.CONTAINER_NAME,
   transport,
-  senderOptions: senderSettings(env),
   brokerFilterHost,
-  compileFilter: compileTriggerFilter,
   eventTypes,
 });
 const { prefilter, localDestinations } = triggerSupport;

@@ -7,7 +7,6 @@ import {
   senderSettings,
   startEventReceiver,
 } from '@knative-ts/delivery';
-import { compileTriggerFilter } from '@knative-ts/eventfilter';
 import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { startApp } from '@knative-ts/runtime';
 import { startTriggerChannelSupport } from '@knative-ts/trigger-delivery';
@@ -58,12 +57,8 @@ const triggerSupport = startTriggerChannelSupport({
   client,
   log,
   registry: app.registry,
-  podName: env.POD_NAME,
-  containerName: env.CONTAINER_NAME,
   transport,
-  senderOptions: senderSettings(env),
   brokerFilterHost,
-  compileFilter: compileTriggerFilter,
   eventTypes,
 });
 const { prefilter, localDestinations } = triggerSupport;

@@ -9,7 +9,6 @@ import {
   senderSettings,
   startEventReceiver,
 } from '@knative-ts/delivery';
-import { compileTriggerFilter } from '@knative-ts/eventfilter';
 import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { connectNats } from '@knative-ts/nats';
 import { startApp } from '@knative-ts/runtime';
@@ -71,12 +70,8 @@ const triggerSupport = startTriggerChannelSupport({
   client,
   log,
   registry: app.registry,
-  podName: env.POD_NAME,
-  containerName: env.CONTAINER_NAME,
   transport,
-  senderOptions: senderSettings(env),
   brokerFilterHost,
-  compileFilter: compileTriggerFilter,
   eventTypes,
 });
 const { prefilter, localDestinations } = triggerSupport;

@@ -13,14 +13,15 @@ import {
   logDeliveryFailures,
   observeAll,
   Sender,
+  senderSettings,
   triggerInformer,
   TriggerPrefilter,
   triggerPrefilterSchema,
   watchTriggers,
   type HttpTransport,
   type LocalDestinations,
-  type SenderOptions,
 } from '@knative-ts/delivery';
+import { compileTriggerFilter } from '@knative-ts/eventfilter';
 import type { EventTypeObserver } from '@knative-ts/eventtype-registry';
 import type { KubeClient } from '@knative-ts/kube';
 import type { Logger } from '@knative-ts/runtime';
@@ -28,7 +29,7 @@ import { bool, type Registry } from '@knative-ts/runtime';
 import { BrokerTimeouts } from './broker-timeouts.js';
 import { FilterMetrics } from './filter-metrics.js';
 import { localTriggerDelivery } from './local-trigger-delivery.js';
-import { TriggerWatcher, type CompileTriggerFilter } from './trigger-table.js';
+import { TriggerWatcher } from './trigger-table.js';
 
 /** The switches, as each channel dispatcher's schema reads them (both default on). */
 export const triggerChannelSchema = {
@@ -43,16 +44,18 @@ export const triggerChannelSchema = {
 };
 
 export interface TriggerChannelSupportOptions {
-  env: { TRIGGER_PREFILTER: boolean; TRIGGER_DELIVERY_IN_PROCESS: boolean };
+  /** The dispatcher's config: the switches, its pod and container names, delivery limits. */
+  env: Parameters<typeof senderSettings>[0] & {
+    TRIGGER_PREFILTER: boolean;
+    TRIGGER_DELIVERY_IN_PROCESS: boolean;
+    POD_NAME: string;
+    CONTAINER_NAME: string;
+  };
   client: KubeClient;
   log: Logger;
   registry: Registry;
-  podName: string;
-  containerName: string;
   transport: HttpTransport;
-  senderOptions: Pick<SenderOptions, 'limits' | 'features'>;
   brokerFilterHost: string;
-  compileFilter: CompileTriggerFilter;
   eventTypes?: EventTypeObserver;
 }
 
@@ -73,26 +76,31 @@ export function startTriggerChannelSupport(o: TriggerChannelSupportOptions): Tri
     },
   };
   if (env.TRIGGER_PREFILTER) {
-    support.prefilter = new TriggerPrefilter(o.brokerFilterHost, o.compileFilter);
+    support.prefilter = new TriggerPrefilter(o.brokerFilterHost, compileTriggerFilter);
     watchTriggers({ client, prefilter: support.prefilter, log, informer });
   }
   if (env.TRIGGER_DELIVERY_IN_PROCESS) {
-    const triggers = new TriggerWatcher({ client, compileFilter: o.compileFilter, log, informer });
+    const triggers = new TriggerWatcher({
+      client,
+      compileFilter: compileTriggerFilter,
+      log,
+      informer,
+    });
     const brokers = new BrokerTimeouts({ client, log });
     support.localDestinations = localTriggerDelivery({
       brokerFilterHost: o.brokerFilterHost,
       triggers: triggers.table,
       brokers,
       sender: new Sender({
-        ...o.senderOptions,
+        ...senderSettings(env),
         transport: o.transport,
         observer: observeAll(logDeliveryFailures(log)),
       }),
       // broker-filter's attempts made here report as broker-filter's do.
       metrics: new FilterMetrics({
         registry: o.registry,
-        podName: o.podName,
-        containerName: o.containerName,
+        podName: env.POD_NAME,
+        containerName: env.CONTAINER_NAME,
       }),
       log,
       ...(o.eventTypes && { eventTypes: o.eventTypes }),
