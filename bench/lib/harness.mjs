@@ -30,6 +30,9 @@ const profileArgs = (name) =>
     : [];
 
 const children = [];
+// A bench that dies (an uncaught error, Ctrl-C) must not leave its apps running: a stray
+// eventing-controller would go on reconciling the next run's objects with its own config.
+process.on('exit', () => stopChildren());
 
 /** A Node child whose stdout lines can be awaited; stopped by `stopChildren`. */
 export function spawnNode(args, env = {}) {

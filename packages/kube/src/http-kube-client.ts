@@ -1,6 +1,7 @@
 import { buildEvent } from './events.js';
 import { apiError, KubeError, KubeErrorCode, type KubeErrorContext } from './errors.js';
 import { discoveryPath, RestMapper, type ApiResource } from './rest-mapper.js';
+import type { JsonPatchOperation } from './json-patch.js';
 import type { HttpRequest, HttpTransport } from './transport.js';
 import {
   refOf,
@@ -167,6 +168,19 @@ export class HttpKubeClient implements KubeClient {
       path: await this.path(ref),
       body: patch,
       contentType: 'application/merge-patch+json',
+      context: { verb: 'patch', ...ref },
+    });
+  }
+
+  async jsonPatch<T extends KubeObject = KubeObject>(
+    ref: ObjectRef,
+    operations: readonly JsonPatchOperation[],
+  ): Promise<T> {
+    return this.call<T>({
+      method: 'PATCH',
+      path: await this.path(ref),
+      body: operations,
+      contentType: 'application/json-patch+json',
       context: { verb: 'patch', ...ref },
     });
   }

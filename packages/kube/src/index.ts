@@ -19,6 +19,7 @@ export { buildEvent } from './events.js';
 export { EventStream } from './event-stream.js';
 export { HttpKubeClient, parseWatchLine, type HttpKubeClientOptions } from './http-kube-client.js';
 export { matchesLabels, parseLabelSelector } from './label-selector.js';
+export { applyJsonPatch, JsonPatchError, type JsonPatchOperation } from './json-patch.js';
 export { applyMergePatch, jsonEqual } from './merge-patch.js';
 export {
   discoveryPath,

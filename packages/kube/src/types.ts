@@ -1,3 +1,4 @@
+import type { JsonPatchOperation } from './json-patch.js';
 import type { KubeError } from './errors.js';
 
 // Object metadata is part of the shared API vocabulary; the kube client only moves it.
@@ -98,6 +99,15 @@ export interface KubeClient {
   updateStatus<T extends KubeObject>(obj: T): Promise<T>;
   /** Applies a JSON merge patch (RFC 7386). */
   patch<T extends KubeObject = KubeObject>(ref: ObjectRef, patch: object): Promise<T>;
+  /**
+   * Applies a JSON Patch (RFC 6902), all or nothing; a failed `test` operation is answered
+   * 422 (isInvalid). A `test` of metadata.generation makes a spec write conditional on the
+   * spec read, without conflicting with status writes as a resourceVersion would.
+   */
+  jsonPatch<T extends KubeObject = KubeObject>(
+    ref: ObjectRef,
+    operations: readonly JsonPatchOperation[],
+  ): Promise<T>;
   delete(ref: ObjectRef, options?: DeleteOptions): Promise<void>;
   /** Creates a core/v1 Event about `involvedObject`. */
   createEvent(event: EventInput): Promise<KubeObject>;

@@ -12,7 +12,10 @@ const ready = { type: 'Ready', status: 'True' };
 
 interface Widget extends KubeObject {
   spec: { size: number };
-  status?: { observedGeneration?: number; conditions?: Array<{ type: string; status: string }> };
+  status?: {
+    observedGeneration?: number;
+    conditions?: Array<{ type: string; status: string; lastTransitionTime?: string }>;
+  };
 }
 
 function widget(
@@ -56,6 +59,26 @@ const rows: Row[] = [
     name: 'writes nothing when the status did not change',
     objects: [widget({ status: { observedGeneration: 1, conditions: [ready] } })],
     reconcileKind: markReady,
+    wantActions: [],
+    wantOutcome: 'done',
+  },
+  {
+    name: 'writes nothing when a condition went through Unknown and back to what it was',
+    objects: [
+      widget({
+        status: {
+          observedGeneration: 1,
+          conditions: [{ ...ready, lastTransitionTime: '2024-01-01T00:00:00Z' }],
+        },
+      }),
+    ],
+    reconcileKind: async (w) => {
+      // As a reconciler marking Unknown while it resolves, then True, would leave it.
+      w.status = {
+        ...w.status,
+        conditions: [{ ...ready, lastTransitionTime: new Date().toISOString() }],
+      };
+    },
     wantActions: [],
     wantOutcome: 'done',
   },

@@ -12,7 +12,7 @@ import {
   type EventLike,
   type ReconcileResult,
 } from './reconcile-event.js';
-import { setObservedGeneration, statusChanged } from './status.js';
+import { setObservedGeneration, statusChangedByReconcile } from './status.js';
 import { WorkQueue } from './workqueue.js';
 
 /** The part written per Kind: mutate `obj.status`, return or throw an event-like result. */
@@ -167,7 +167,7 @@ export class Controller<T extends KubeObject> {
     original: T,
     obj: T,
   ): Promise<ReconcileOutcome | undefined> {
-    if (!statusChanged(original, obj)) return undefined;
+    if (!statusChangedByReconcile(original, obj)) return undefined;
     const update = {
       ...obj,
       metadata: { ...obj.metadata, resourceVersion: original.metadata.resourceVersion },

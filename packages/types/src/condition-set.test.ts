@@ -2,6 +2,7 @@ import type { Condition } from './duck.js';
 import {
   formatTransitionTime,
   isReadyAndObserved,
+  keepTransitionTimes,
   livingConditionSet,
   setCondition,
 } from './condition-set.js';
@@ -281,5 +282,44 @@ describe('isReadyAndObserved', () => {
     [1, undefined, false],
   ])('generation %s → %s', (gen, status, want) => {
     expect(isReadyAndObserved(gen, status)).toBe(want);
+  });
+});
+
+describe('keepTransitionTimes', () => {
+  const t0 = '2024-01-01T00:00:00Z';
+  const t1 = '2024-01-01T00:05:00Z';
+  const cond = (status: string, extra: Partial<Condition> = {}, time = t1): Condition =>
+    ({ type: 'Ready', status, lastTransitionTime: time, ...extra }) as Condition;
+  it.each<[string, Condition[] | undefined, Condition[], string]>([
+    ['same status, reason and message: the old time', [cond('True', {}, t0)], [cond('True')], t0],
+    ['another status: the new time', [cond('Unknown', {}, t0)], [cond('True')], t1],
+    [
+      'another reason: the new time',
+      [cond('False', { reason: 'A' }, t0)],
+      [cond('False', { reason: 'B' })],
+      t1,
+    ],
+    [
+      'another message: the new time',
+      [cond('False', { message: 'a' }, t0)],
+      [cond('False', { message: 'b' })],
+      t1,
+    ],
+    ['an empty reason equals none', [cond('True', { reason: '' }, t0)], [cond('True')], t0],
+    ['a new condition: the new time', [], [cond('True')], t1],
+    ['no status before: the new time', undefined, [cond('True')], t1],
+  ])('%s', (_name, before, after, want) => {
+    keepTransitionTimes(before, after);
+    expect(after[0]?.lastTransitionTime).toBe(want);
+  });
+
+  it('a condition that went Unknown and back to True keeps its time (a no-op reconcile)', () => {
+    const before = [cond('True', {}, t0)];
+    let conditions = structuredClone(before);
+    conditions = setCondition(conditions, cond('Unknown', { reason: 'Resolving' }), new Date(t1));
+    conditions = setCondition(conditions, cond('True'), new Date(t1));
+    expect(conditions[0]?.lastTransitionTime).not.toBe(t0);
+    keepTransitionTimes(before, conditions);
+    expect(conditions).toEqual(before);
   });
 });

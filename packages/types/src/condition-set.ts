@@ -72,6 +72,26 @@ function sameCondition(a: Condition, b: Condition): boolean {
 }
 
 /**
+ * Gives every condition in `after` that equals its namesake in `before` (apart from the
+ * time) that condition's lastTransitionTime back. A reconcile that passes a condition
+ * through an intermediate state (Unknown while resolving, then True again) otherwise
+ * stamps a new time on an unchanged condition, and the status is rewritten on every
+ * reconcile: Knative's times move only when the condition changed between writes.
+ */
+export function keepTransitionTimes(
+  before: readonly Condition[] | undefined,
+  after: Condition[] | undefined,
+): void {
+  if (!before || !after) return;
+  for (const condition of after) {
+    const old = before.find((c) => c.type === condition.type);
+    if (old?.lastTransitionTime && sameCondition(old, condition)) {
+      condition.lastTransitionTime = old.lastTransitionTime;
+    }
+  }
+}
+
+/**
  * Return `conditions` with `next` set: unchanged (same array) when only the transition time
  * would differ, otherwise a new array sorted by type with `next` stamped at `now`.
  */

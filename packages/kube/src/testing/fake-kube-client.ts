@@ -2,6 +2,7 @@ import { buildEvent } from '../events.js';
 import { apiError } from '../errors.js';
 import { EventStream } from '../event-stream.js';
 import { matchesLabels } from '../label-selector.js';
+import { applyJsonPatch, JsonPatchError, type JsonPatchOperation } from '../json-patch.js';
 import { applyMergePatch, jsonEqual } from '../merge-patch.js';
 import {
   refOf,
@@ -297,6 +298,27 @@ export class FakeKubeClient implements KubeClient {
     const sent = (patch as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion;
     this.checkVersion(current, sent, 'patch');
     const next = applyMergePatch(current, patch) as KubeObject;
+    if (current.status === undefined) delete next.status;
+    else next.status = structuredClone(current.status);
+    return this.commitUpdate(current, next) as T;
+  }
+
+  async jsonPatch<T extends KubeObject = KubeObject>(
+    ref: ObjectRef,
+    operations: readonly JsonPatchOperation[],
+  ): Promise<T> {
+    this.record({ verb: 'patch', ...ref, body: operations });
+    const current = this.existing(ref, 'patch');
+    let next: KubeObject;
+    try {
+      next = applyJsonPatch(current, operations);
+    } catch (err) {
+      if (!(err instanceof JsonPatchError)) throw err;
+      throw apiError(422, 'Invalid', `the server rejected our request: ${err.message}`, {
+        verb: 'patch',
+        ...ref,
+      });
+    }
     if (current.status === undefined) delete next.status;
     else next.status = structuredClone(current.status);
     return this.commitUpdate(current, next) as T;

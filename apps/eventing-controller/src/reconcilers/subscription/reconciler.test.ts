@@ -140,20 +140,22 @@ const rows: Row[] = [
     wantReady: 'False DeadLetterSinkResolveFailed',
   },
   {
-    name: 'adds itself to the channel with a conflict-safe patch',
+    name: 'adds itself to the channel with a patch conditional on the spec read',
     objects: [
       sub({ delivery: { retry: 2, deadLetterSink: { uri: 'http://dls.example' } } }),
       imc(),
     ],
     wantActions: ['patch InMemoryChannel demo/c', 'updateStatus Subscription demo/s'],
-    wantBody: {
-      metadata: { resourceVersion: expect.any(String) as unknown as string },
-      spec: {
-        subscribers: [
+    wantBody: [
+      { op: 'test', path: '/metadata/generation', value: 1 },
+      {
+        op: 'add',
+        path: '/spec/subscribers',
+        value: [
           { ...entry, delivery: { deadLetterSink: { uri: 'http://dls.example' }, retry: 2 } },
         ],
       },
-    },
+    ],
     wantEvents: ['Normal SubscriberSync Subscription was synchronized to channel "c"'],
     wantConditions: {
       AddedToChannel: 'True',
@@ -173,9 +175,13 @@ const rows: Row[] = [
       ),
     ],
     wantActions: ['patch InMemoryChannel demo/c', 'updateStatus Subscription demo/s'],
-    wantBody: {
-      spec: { subscribers: [{ ...entry, delivery: { deadLetterSink: { uri: 'http://dls' } } }] },
-    },
+    wantBody: [
+      { op: 'test' },
+      {
+        path: '/spec/subscribers',
+        value: [{ ...entry, delivery: { deadLetterSink: { uri: 'http://dls' } } }],
+      },
+    ],
     wantEvents: ['Normal SubscriberSync Subscription was synchronized to channel "c"'],
   },
   {
@@ -233,7 +239,7 @@ const rows: Row[] = [
       imc({ subscribers: [entry, { uid: 'other' }] }),
     ],
     wantActions: ['patch InMemoryChannel demo/c', 'patch Subscription demo/s'],
-    wantBody: { spec: { subscribers: [{ uid: 'other' }] } },
+    wantBody: [{ op: 'test' }, { path: '/spec/subscribers', value: [{ uid: 'other' }] }],
     wantEvents: ['Normal SubscriberRemoved Subscription was removed from channel "c"'],
   },
   {

@@ -1,4 +1,4 @@
-import { isConflict, isNotFound, refOf, type KubeClient } from '@knative-ts/kube';
+import { isConflict, isNotFound, type KubeClient } from '@knative-ts/kube';
 import {
   keyOf,
   normalEvent,
@@ -21,12 +21,8 @@ import {
   isEmptyDestination,
   type DestinationResolver,
 } from '../../resolver/destination-resolver.js';
-import {
-  channelOf,
-  ChannelLookupError,
-  sameSubscribers,
-  type Channelable,
-} from './channel-lookup.js';
+import { channelOf, ChannelLookupError, type Channelable } from './channel-lookup.js';
+import { writeSubscribers } from './channel-subscribers.js';
 import {
   makeSubscriberSpec,
   withoutSubscriber,
@@ -102,14 +98,16 @@ export class SubscriptionReconciler implements KindReconciler<Subscription> {
       (c) => c.type === 'AddedToChannel' && c.status === 'True',
     );
     if (!added) return undefined;
-    const subscribers = withoutSubscriber(channel.spec?.subscribers ?? [], sub.metadata.uid);
-    if (sameSubscribers(channel, subscribers)) return undefined;
+    let removed: boolean;
     try {
-      await this.patchSubscribers(channel, subscribers);
+      removed = await writeSubscribers(this.options.client, channel, (ch) =>
+        withoutSubscriber(ch.spec?.subscribers ?? [], sub.metadata.uid),
+      );
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
     }
+    if (!removed) return undefined;
     return normalEvent(
       'SubscriberRemoved',
       `Subscription was removed from channel "${channel.metadata.name ?? ''}"`,
@@ -184,14 +182,11 @@ export class SubscriptionReconciler implements KindReconciler<Subscription> {
     channel: Channelable,
     m: Manager,
   ): Promise<ReconcileResult> {
-    const entry: SubscriberSpec = makeSubscriberSpec(sub, channel.spec ?? {});
-    const subscribers = withSubscriber(channel.spec?.subscribers ?? [], entry);
-    if (sameSubscribers(channel, subscribers)) {
-      m.markTrue('AddedToChannel');
-      return undefined;
-    }
+    const subscribersOf = (ch: Channelable): SubscriberSpec[] =>
+      withSubscriber(ch.spec?.subscribers ?? [], makeSubscriberSpec(sub, ch.spec ?? {}));
+    let written: boolean;
     try {
-      await this.patchSubscribers(channel, subscribers);
+      written = await writeSubscribers(this.options.client, channel, subscribersOf);
     } catch (err) {
       // A concurrent writer of the list: retry from fresh data, no alarm.
       if (isConflict(err)) throw err;
@@ -207,21 +202,11 @@ export class SubscriptionReconciler implements KindReconciler<Subscription> {
       );
     }
     m.markTrue('AddedToChannel');
+    if (!written) return undefined;
     return normalEvent(
       'SubscriberSync',
       `Subscription was synchronized to channel "${channel.metadata.name ?? ''}"`,
     );
-  }
-
-  /**
-   * Replaces spec.subscribers with a merge patch carrying the resourceVersion read, so two
-   * Subscriptions writing the same channel cannot lose each other's entry (409 → retry).
-   */
-  private patchSubscribers(channel: Channelable, subscribers: SubscriberSpec[]): Promise<unknown> {
-    return this.options.client.patch(refOf(channel), {
-      metadata: { resourceVersion: channel.metadata.resourceVersion },
-      spec: { subscribers },
-    });
   }
 
   /** ChannelReady from the channel's status.subscribers entry for this generation. */
