@@ -78,18 +78,42 @@ describe('StatusWriter', () => {
     expect(client.mutations()).toEqual([]);
   });
 
-  it('asks for a retry on conflict', async () => {
+  it('patches only status.subscribers, so a status write in between does not conflict', async () => {
+    const { client, writer, refresh } = setup(imc());
+    await refresh();
+    // The controller writes the channel's conditions after the dispatcher read it.
+    const current = await client.get<InMemoryChannel>(ref);
+    await client.updateStatus({
+      ...current,
+      status: { conditions: [{ type: 'Ready', status: 'True' }] },
+    });
+    client.clearActions();
+    expect(await writer.write('ns/ch')).toBe('written');
+    expect(client.mutations().map((a) => [a.verb, a.body])).toEqual([
+      ['patchStatus', { status: { subscribers: desired } }],
+    ]);
+    expect((await client.get<InMemoryChannel>(ref)).status).toEqual({
+      conditions: [{ type: 'Ready', status: 'True' }],
+      subscribers: desired,
+    });
+  });
+
+  it('asks for a retry when the write fails, and lets a deleted channel go', async () => {
     const { client, writer, refresh } = setup(imc());
     await refresh();
     client.prependReactor(
-      'updateStatus',
+      'patchStatus',
       'InMemoryChannel',
       () =>
-        new KubeError(KubeErrorCode.Api, 409, 'Conflict', 'the object has been modified', {
-          verb: 'updateStatus',
+        new KubeError(KubeErrorCode.Api, 503, 'ServiceUnavailable', 'etcd leader changed', {
+          verb: 'patchStatus',
         }),
     );
     expect(await writer.write('ns/ch')).toBe('retry');
+    const gone = setup(imc());
+    await gone.refresh();
+    await gone.client.delete(ref);
+    expect(await gone.writer.write('ns/ch')).toBe('gone');
   });
 });
 
@@ -115,7 +139,7 @@ describe('ChannelWatcher', () => {
       expect((await client.get<InMemoryChannel>(ref)).status?.subscribers).toEqual(desired);
       // Our own status write comes back through the watch: it must not cause another write.
       await new Promise((r) => setTimeout(r, 100));
-      expect(client.mutations().filter((a) => a.verb === 'updateStatus')).toHaveLength(1);
+      expect(client.mutations().filter((a) => a.verb === 'patchStatus')).toHaveLength(1);
 
       await client.delete(ref);
       await waitFor(async () => watcher.table.size === 0 || undefined);

@@ -1,10 +1,13 @@
 /**
  * Reports in `status.subscribers` which subscribers the dispatcher has loaded, as Knative's
  * imc-dispatcher does: `{uid, observedGeneration, ready: "True"}` per subscriber (False with
- * a message for one it cannot serve). Writes through the status subresource only when the
- * list changed, keeps the rest of the status as found, and retries conflicts.
+ * a message for one it cannot serve). Writes only when the list changed, as a merge patch
+ * of `status.subscribers` alone through the status subresource: with no resourceVersion
+ * it cannot conflict with the controller's status writes, and it does not send back the
+ * rest of a channel that holds a thousand subscribers. A list computed from a spec that
+ * has since changed is rewritten once the informer brings the newer spec.
  */
-import { isConflict, jsonEqual, type KubeClient } from '@knative-ts/kube';
+import { isNotFound, jsonEqual, refOf, type KubeClient } from '@knative-ts/kube';
 import { keyOf, splitKey, WorkQueue, type Logger } from '@knative-ts/reconciler';
 import type { InMemoryChannel, SubscriberStatus } from '@knative-ts/types';
 import type { ChannelConfig } from './channel-config.js';
@@ -78,16 +81,11 @@ export class StatusWriter {
     const desired = subscriberStatuses(imc, config);
     if (jsonEqual(imc.status?.subscribers ?? [], desired)) return 'unchanged';
     try {
-      await this.options.client.updateStatus({
-        ...imc,
-        status: { ...imc.status, subscribers: desired },
-      });
+      await this.options.client.patchStatus(refOf(imc), { status: { subscribers: desired } });
       return 'written';
     } catch (err) {
-      // A conflict means a newer version is on its way through the informer: retry with it.
-      if (isConflict(err))
-        this.options.log.debug({ key }, 'subscriber status conflicted, retrying');
-      else this.options.log.warn({ err, key }, 'subscriber status update failed');
+      if (isNotFound(err)) return 'gone';
+      this.options.log.warn({ err, key }, 'subscriber status update failed');
       return 'retry';
     }
   }

@@ -174,12 +174,7 @@ export class JetStreamChannels {
       nats !== undefined,
     );
     this.states.set(key, states);
-    const written = await writeSubscriberStatus(
-      this.options.client,
-      channel,
-      subscriberStatuses(channel, states),
-    );
-    if (written === 'retry') this.pendingRetry.add(key);
+    await writeSubscriberStatus(this.options.client, channel, subscriberStatuses(channel, states));
   }
 
   private async ensureConsumer(

@@ -1,10 +1,11 @@
 /**
  * `status.subscribers` of a JetStream channel, as eventing-natss's dispatcher reports it: a
  * subscriber is ready once its durable consumer exists on the stream; until then (or when
- * it cannot be served) False with the reason. Written through the status subresource only
- * when it changed.
+ * it cannot be served) False with the reason. Written only when it changed, as a merge
+ * patch of `status.subscribers` alone (no resourceVersion: the controller's status writes
+ * do not conflict with it, and a large channel is not sent back whole).
  */
-import { isConflict, jsonEqual, type KubeClient } from '@knative-ts/kube';
+import { jsonEqual, refOf, type KubeClient } from '@knative-ts/kube';
 import type { NatssChannel, SubscriberStatus } from '@knative-ts/types';
 
 /** Per subscriber uid: true once its consumer exists, else why not. */
@@ -26,18 +27,13 @@ export function subscriberStatuses(
   });
 }
 
-/** Writes the statuses when they differ; 'retry' on a conflict (a newer channel is coming). */
+/** Writes the statuses when they differ from the channel's. */
 export async function writeSubscriberStatus(
   client: KubeClient,
   channel: NatssChannel,
   desired: SubscriberStatus[],
-): Promise<'unchanged' | 'written' | 'retry'> {
+): Promise<'unchanged' | 'written'> {
   if (jsonEqual(channel.status?.subscribers ?? [], desired)) return 'unchanged';
-  try {
-    await client.updateStatus({ ...channel, status: { ...channel.status, subscribers: desired } });
-    return 'written';
-  } catch (err) {
-    if (isConflict(err)) return 'retry';
-    throw err;
-  }
+  await client.patchStatus(refOf(channel), { status: { subscribers: desired } });
+  return 'written';
 }

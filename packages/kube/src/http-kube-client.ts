@@ -172,6 +172,16 @@ export class HttpKubeClient implements KubeClient {
     });
   }
 
+  async patchStatus<T extends KubeObject = KubeObject>(ref: ObjectRef, patch: object): Promise<T> {
+    return this.call<T>({
+      method: 'PATCH',
+      path: await this.path(ref, 'status'),
+      body: patch,
+      contentType: 'application/merge-patch+json',
+      context: { verb: 'patchStatus', ...ref },
+    });
+  }
+
   async jsonPatch<T extends KubeObject = KubeObject>(
     ref: ObjectRef,
     operations: readonly JsonPatchOperation[],

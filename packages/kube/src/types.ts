@@ -100,6 +100,12 @@ export interface KubeClient {
   /** Applies a JSON merge patch (RFC 7386). */
   patch<T extends KubeObject = KubeObject>(ref: ObjectRef, patch: object): Promise<T>;
   /**
+   * Applies a JSON merge patch to the status subresource, without a precondition: for a
+   * writer that owns one status field (a dispatcher's `status.subscribers`) and must not
+   * conflict with, or carry, the rest of a large object.
+   */
+  patchStatus<T extends KubeObject = KubeObject>(ref: ObjectRef, patch: object): Promise<T>;
+  /**
    * Applies a JSON Patch (RFC 6902), all or nothing; a failed `test` operation is answered
    * 422 (isInvalid). A `test` of metadata.generation makes a spec write conditional on the
    * spec read, without conflicting with status writes as a resourceVersion would.

@@ -378,8 +378,14 @@ describe('charts/eventing', () => {
     // [app, can-i arguments, expected]
     [
       'imc-dispatcher',
-      ['update', 'inmemorychannels.messaging.knative.dev', '--subresource=status', '-A'],
+      ['patch', 'inmemorychannels.messaging.knative.dev', '--subresource=status', '-A'],
       true,
+    ],
+    // It patches status.subscribers; it never replaces a channel's whole status.
+    [
+      'imc-dispatcher',
+      ['update', 'inmemorychannels.messaging.knative.dev', '--subresource=status', '-A'],
+      false,
     ],
     ['imc-dispatcher', ['watch', 'inmemorychannels.messaging.knative.dev', '-A'], true],
     ['imc-dispatcher', ['create', 'inmemorychannels.messaging.knative.dev', '-A'], false],

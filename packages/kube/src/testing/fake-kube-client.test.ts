@@ -1,4 +1,4 @@
-import { isAlreadyExists, isConflict, isGone, isNotFound } from '../errors.js';
+import { isAlreadyExists, isConflict, isGone, isInvalid, isNotFound } from '../errors.js';
 import type { KubeObject, WatchEvent } from '../types.js';
 import { FakeKubeClient } from './fake-kube-client.js';
 
@@ -74,6 +74,35 @@ describe('FakeKubeClient', () => {
     const stale = await fake.get(ref);
     await fake.patch(ref, { spec: { size: 5 } });
     expect(isConflict(await call(fake, stale).catch((e: unknown) => e))).toBe(true);
+  });
+
+  it('patchStatus merges into status only, with no precondition', async () => {
+    const fake = new FakeKubeClient({ objects: [widget()] });
+    await fake.updateStatus({ ...(await fake.get(ref)), status: { ok: true, list: [1] } });
+    const patched = await fake.patchStatus(ref, {
+      metadata: { resourceVersion: '1' },
+      spec: { size: 9 },
+      status: { list: [2] },
+    });
+    expect(patched).toMatchObject({ spec: { size: 1 }, status: { ok: true, list: [2] } });
+    expect(patched.metadata.generation).toBe(1);
+  });
+
+  it('jsonPatch answers a failed test 422 and changes nothing', async () => {
+    const fake = new FakeKubeClient({ objects: [widget()] });
+    const err: unknown = await fake
+      .jsonPatch(ref, [
+        { op: 'test', path: '/metadata/generation', value: 7 },
+        { op: 'add', path: '/spec/size', value: 2 },
+      ])
+      .catch((e: unknown) => e);
+    expect(isInvalid(err)).toBe(true);
+    expect((await fake.get(ref)).spec).toEqual({ size: 1 });
+    const patched = await fake.jsonPatch(ref, [
+      { op: 'test', path: '/metadata/generation', value: 1 },
+      { op: 'add', path: '/spec/size', value: 2 },
+    ]);
+    expect(patched).toMatchObject({ spec: { size: 2 }, metadata: { generation: 2 } });
   });
 
   it('answers 404 and 409 AlreadyExists like the API server', async () => {

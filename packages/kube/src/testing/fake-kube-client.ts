@@ -21,7 +21,16 @@ import {
 
 /** One call made to the fake, in order. */
 export interface FakeAction {
-  verb: 'get' | 'list' | 'watch' | 'create' | 'update' | 'updateStatus' | 'patch' | 'delete';
+  verb:
+    | 'get'
+    | 'list'
+    | 'watch'
+    | 'create'
+    | 'update'
+    | 'updateStatus'
+    | 'patch'
+    | 'patchStatus'
+    | 'delete';
   apiVersion: string;
   kind: string;
   namespace?: string;
@@ -301,6 +310,18 @@ export class FakeKubeClient implements KubeClient {
     if (current.status === undefined) delete next.status;
     else next.status = structuredClone(current.status);
     return this.commitUpdate(current, next) as T;
+  }
+
+  async patchStatus<T extends KubeObject = KubeObject>(ref: ObjectRef, patch: object): Promise<T> {
+    this.record({ verb: 'patchStatus', ...ref, body: patch });
+    const current = this.existing(ref, 'patchStatus');
+    const next = structuredClone(current);
+    // Like the status subresource: only status changes, whatever else the patch holds.
+    const patched = (patch as { status?: unknown }).status;
+    if (patched !== undefined) {
+      next.status = applyMergePatch(current.status ?? {}, patched) as KubeObject['status'];
+    }
+    return this.commit(next, 'MODIFIED') as T;
   }
 
   async jsonPatch<T extends KubeObject = KubeObject>(
