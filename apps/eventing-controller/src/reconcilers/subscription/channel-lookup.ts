@@ -1,4 +1,4 @@
-import { jsonEqual, parseApiVersion, type KubeObject, type ObjectRef } from '@knative-ts/kube';
+import { parseApiVersion, type KubeObject, type ObjectRef } from '@knative-ts/kube';
 import {
   isReadyAndObserved,
   type Channel,
@@ -60,9 +60,4 @@ async function fetch<T extends KubeObject>(
   const obj = await references.get<T>(ref);
   if (!obj) throw new ChannelLookupError(notFoundMessage(ref), true);
   return obj;
-}
-
-/** Whether the channel already lists `subscribers` exactly so. */
-export function sameSubscribers(channel: Channelable, subscribers: unknown): boolean {
-  return jsonEqual(channel.spec?.subscribers ?? [], subscribers);
 }

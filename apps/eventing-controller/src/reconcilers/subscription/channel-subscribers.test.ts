@@ -2,7 +2,13 @@ import { apiError, isConflict, isInvalid, type KubeObject } from '@knative-ts/ku
 import { FakeKubeClient } from '@knative-ts/kube/testing';
 import type { SubscriberSpec } from '@knative-ts/types';
 import type { Channelable } from './channel-lookup.js';
-import { MaxSubscriberWrites, subscribersPatch, writeSubscribers } from './channel-subscribers.js';
+import {
+  changedSubscribers,
+  MaxSubscriberWrites,
+  subscribersPatch,
+  writeSubscribers,
+  type SubscriberChange,
+} from './channel-subscribers.js';
 
 const ref = {
   apiVersion: 'messaging.knative.dev/v1',
@@ -12,10 +18,7 @@ const ref = {
 };
 const mine: SubscriberSpec = { uid: 'mine', generation: 1, subscriberUri: 'http://mine' };
 const other: SubscriberSpec = { uid: 'other', generation: 1, subscriberUri: 'http://other' };
-const withMine = (ch: Channelable): SubscriberSpec[] => [
-  ...(ch.spec?.subscribers ?? []).filter((s) => s.uid !== mine.uid),
-  mine,
-];
+const withMine = { uid: mine.uid ?? '', entryFor: () => mine };
 
 function channel(subscribers: SubscriberSpec[] | undefined, generation = 1): Channelable {
   return {
@@ -57,6 +60,24 @@ describe('subscribersPatch', () => {
     ],
   ])('%s', (_name, ch, want) => {
     expect(subscribersPatch(ch, [mine])).toEqual(want);
+  });
+});
+
+describe('changedSubscribers', () => {
+  const changed = { ...mine, generation: 2 };
+  it.each<[string, SubscriberSpec[], SubscriberChange, string[] | undefined]>([
+    ['adds a missing entry at the end', [other], withMine, ['other', 'mine']],
+    ['leaves a current entry alone', [mine, other], withMine, undefined],
+    [
+      'replaces a changed entry in place',
+      [mine, other],
+      { uid: 'mine', entryFor: () => changed },
+      ['mine', 'other'],
+    ],
+    ['removes an entry', [mine, other], { uid: 'mine' }, ['other']],
+    ['removing a missing entry changes nothing', [other], { uid: 'mine' }, undefined],
+  ])('%s', (_name, subscribers, change, want) => {
+    expect(changedSubscribers(channel(subscribers), change)?.map((s) => s.uid)).toEqual(want);
   });
 });
 

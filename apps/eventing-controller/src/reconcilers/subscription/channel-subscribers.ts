@@ -1,12 +1,14 @@
 import {
   apiError,
   isInvalid,
+  jsonEqual,
   refOf,
   type JsonPatchOperation,
   type KubeClient,
 } from '@knative-ts/kube';
 import type { SubscriberSpec } from '@knative-ts/types';
-import { sameSubscribers, type Channelable } from './channel-lookup.js';
+import type { Channelable } from './channel-lookup.js';
+import { withoutSubscriber, withSubscriber } from './resources/make-subscriber-spec.js';
 
 /** Fresh reads after a stale one before the reconcile gives up and is retried later. */
 export const MaxSubscriberWrites = 5;
@@ -29,21 +31,47 @@ export function subscribersPatch(
 }
 
 /**
- * Writes the subscriber list `subscribersOf(channel)` computes, re-reading the channel
- * from the API server and recomputing when the cached one was stale (a Broker with many
- * Triggers has many Subscriptions writing the same list at once). Returns whether it
- * wrote; throws a conflict after MaxSubscriberWrites stale reads, so the reconcile is
- * retried with backoff, and any other error as it came.
+ * What one Subscription wants of its channel's list: its entry, built from the channel's
+ * spec (its delivery defaults), or, without `entryFor`, no entry at all.
+ */
+export interface SubscriberChange {
+  uid: string;
+  entryFor?: (channel: Channelable) => SubscriberSpec;
+}
+
+/**
+ * The list `change` asks for, or undefined when the channel already has it. The check
+ * looks at this Subscription's entry only: with a thousand Subscriptions on one channel,
+ * every change of the channel re-reconciles each of them, and nearly all change nothing.
+ */
+export function changedSubscribers(
+  channel: Channelable,
+  change: SubscriberChange,
+): SubscriberSpec[] | undefined {
+  const current = channel.spec?.subscribers ?? [];
+  const existing = current.find((s) => s.uid === change.uid);
+  if (!change.entryFor) return existing ? withoutSubscriber(current, change.uid) : undefined;
+  const entry = change.entryFor(channel);
+  if (existing && jsonEqual(existing, entry)) return undefined;
+  return withSubscriber(current, entry);
+}
+
+/**
+ * Applies `change` to the channel's spec.subscribers, re-reading the channel from the API
+ * server and recomputing when the cached one was stale (a Broker with many Triggers has
+ * many Subscriptions writing the same list at once). Returns whether it wrote; throws a
+ * conflict after MaxSubscriberWrites stale reads, so the reconcile is retried with
+ * backoff, and any other error as it came.
  */
 export async function writeSubscribers(
   client: KubeClient,
   cached: Channelable,
-  subscribersOf: (channel: Channelable) => SubscriberSpec[],
+  change: SubscriberChange,
 ): Promise<boolean> {
   let channel = cached;
   for (let attempt = 1; attempt <= MaxSubscriberWrites; attempt++) {
-    const subscribers = subscribersOf(channel);
-    if (sameSubscribers(channel, subscribers)) return false;
+    const subscribers = changedSubscribers(channel, change);
+    if (!subscribers) return false;
     try {
       await client.jsonPatch(refOf(channel), subscribersPatch(channel, subscribers));
       return true;

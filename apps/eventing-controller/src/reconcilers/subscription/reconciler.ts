@@ -11,7 +11,6 @@ import {
   markOidcIdentityDisabled,
   SubscriptionConditions,
   validateSubscription,
-  type SubscriberSpec,
   type Subscription,
   type SubscriptionStatusPhysicalSubscription as Physical,
 } from '@knative-ts/types';
@@ -23,11 +22,7 @@ import {
 } from '../../resolver/destination-resolver.js';
 import { channelOf, ChannelLookupError, type Channelable } from './channel-lookup.js';
 import { writeSubscribers } from './channel-subscribers.js';
-import {
-  makeSubscriberSpec,
-  withoutSubscriber,
-  withSubscriber,
-} from './resources/make-subscriber-spec.js';
+import { makeSubscriberSpec } from './resources/make-subscriber-spec.js';
 
 export interface SubscriptionReconcilerOptions {
   client: KubeClient;
@@ -100,9 +95,9 @@ export class SubscriptionReconciler implements KindReconciler<Subscription> {
     if (!added) return undefined;
     let removed: boolean;
     try {
-      removed = await writeSubscribers(this.options.client, channel, (ch) =>
-        withoutSubscriber(ch.spec?.subscribers ?? [], sub.metadata.uid),
-      );
+      removed = await writeSubscribers(this.options.client, channel, {
+        uid: sub.metadata.uid ?? '',
+      });
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -182,11 +177,12 @@ export class SubscriptionReconciler implements KindReconciler<Subscription> {
     channel: Channelable,
     m: Manager,
   ): Promise<ReconcileResult> {
-    const subscribersOf = (ch: Channelable): SubscriberSpec[] =>
-      withSubscriber(ch.spec?.subscribers ?? [], makeSubscriberSpec(sub, ch.spec ?? {}));
     let written: boolean;
     try {
-      written = await writeSubscribers(this.options.client, channel, subscribersOf);
+      written = await writeSubscribers(this.options.client, channel, {
+        uid: sub.metadata.uid ?? '',
+        entryFor: (ch) => makeSubscriberSpec(sub, ch.spec ?? {}),
+      });
     } catch (err) {
       // A concurrent writer of the list: retry from fresh data, no alarm.
       if (isConflict(err)) throw err;
