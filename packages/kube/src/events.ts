@@ -3,7 +3,7 @@ import type { EventInput, KubeObject } from './types.js';
 
 /** Builds a core/v1 Event about `input.involvedObject`, as client-go's recorder does. */
 export function buildEvent(input: EventInput, now: Date): KubeObject {
-  const { involvedObject: obj, type, reason, message, component } = input;
+  const { involvedObject: obj, type, reason, message, component, count = 1 } = input;
   const namespace = obj.metadata.namespace ?? 'default';
   const name = obj.metadata.name ?? 'unnamed';
   const timestamp = now.toISOString().replace(/\.\d+Z$/, 'Z');
@@ -30,7 +30,7 @@ export function buildEvent(input: EventInput, now: Date): KubeObject {
     source: { component },
     firstTimestamp: timestamp,
     lastTimestamp: timestamp,
-    count: 1,
+    count,
   };
   return event as KubeObject;
 }

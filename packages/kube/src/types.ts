@@ -67,6 +67,8 @@ export interface EventInput {
   message: string;
   /** The reporting component, e.g. `eventing-controller`. */
   component: string;
+  /** How many times it occurred (default 1): repeats recorded as one Event. */
+  count?: number;
 }
 
 /** A coordination.k8s.io/v1 Lease. */

@@ -220,6 +220,7 @@ describe('Controller.reconcile', () => {
     if (row.reactor) client.prependReactor('*', '*', row.reactor);
 
     const outcome = await controller.reconcile('ns/w');
+    await controller.flushEvents();
 
     expect(client.mutations().map(describeAction)).toEqual(row.wantActions);
     expect(
@@ -261,6 +262,7 @@ describe('Controller with workers', () => {
     await controller.start();
     await client.create(widget());
     await flush();
+    await controller.flushEvents();
     // The failed reconcile still wrote observedGeneration; that change re-queued the key.
     const ref = { apiVersion, kind, namespace: 'ns', name: 'w' };
     expect(client.events.map((e) => (e as { reason?: string }).reason)).toEqual(['InternalError']);

@@ -1,5 +1,6 @@
 import { isConflict, parseApiVersion, type KubeClient, type KubeObject } from '@knative-ts/kube';
 import type { Clock } from './clock.js';
+import { EventRecorder } from './event-recorder.js';
 import { hasFinalizer, setFinalizer } from './finalizers.js';
 import type { Informer } from './informer.js';
 import { keyOf, splitKey } from './keys.js';
@@ -38,6 +39,8 @@ export interface ControllerOptions<T extends KubeObject> {
   clock?: Clock;
   logger?: Logger;
   rateLimiter?: RateLimiter;
+  /** Where Kubernetes Events go (default: a recorder of this controller's own). */
+  recorder?: EventRecorder;
 }
 
 /** How one reconcile ended, and so what happens to its key. */
@@ -57,9 +60,18 @@ export class Controller<T extends KubeObject> {
   private readonly log: Logger;
   private readonly finalizer: string;
   private running: Promise<void> | undefined;
+  private readonly recorder: EventRecorder;
 
   constructor(private readonly options: ControllerOptions<T>) {
     this.log = options.logger ?? silentLogger;
+    this.recorder =
+      options.recorder ??
+      new EventRecorder({
+        client: options.client,
+        component: options.component,
+        logger: this.log,
+        clock: options.clock,
+      });
     this.queue = new WorkQueue({ clock: options.clock, rateLimiter: options.rateLimiter });
     const { group } = parseApiVersion(options.informer.apiVersion);
     this.finalizer =
@@ -112,6 +124,12 @@ export class Controller<T extends KubeObject> {
     await this.queue.shutDown();
     await this.running;
     await this.options.informer.stop();
+    await this.recorder.flush();
+  }
+
+  /** Resolves once the Events recorded so far are sent (they go in the background). */
+  flushEvents(): Promise<void> {
+    return this.recorder.flush();
   }
 
   /** Reconciles `key` and requeues it as its outcome asks. */
@@ -184,7 +202,7 @@ export class Controller<T extends KubeObject> {
         return { result: 'retry', error: err };
       }
       const message = `Failed to update status for "${key}": ${(err as Error).message}`;
-      await this.recordEvent(original, { type: 'Warning', reason: 'UpdateFailed', message });
+      this.recordEvent(original, { type: 'Warning', reason: 'UpdateFailed', message });
       return { result: 'retry', error: err };
     }
   }
@@ -198,7 +216,7 @@ export class Controller<T extends KubeObject> {
   ): Promise<ReconcileOutcome> {
     const fields = { key, controller: this.options.name, generation: obj.metadata.generation };
     if (isEventLike(result)) {
-      await this.recordEvent(obj, result);
+      this.recordEvent(obj, result);
       const log = { ...fields, type: result.type, reason: result.reason, event: result.message };
       if (result.type === 'Normal') {
         this.log.info(log, 'reconcile event');
@@ -213,7 +231,7 @@ export class Controller<T extends KubeObject> {
         return { result: 'retry', error: result };
       }
       const message = result instanceof Error ? result.message : String(result);
-      await this.recordEvent(obj, { type: 'Warning', reason: 'InternalError', message });
+      this.recordEvent(obj, { type: 'Warning', reason: 'InternalError', message });
       this.log.error({ ...fields, err: result }, 'reconcile failed');
       return { result: 'retry', error: result };
     }
@@ -221,20 +239,9 @@ export class Controller<T extends KubeObject> {
     return done;
   }
 
-  private async recordEvent(obj: T, event: EventLike): Promise<void> {
-    try {
-      await this.options.client.createEvent({
-        involvedObject: obj,
-        // Copied field by field: an Error's message is not enumerable, so spreading loses it.
-        type: event.type,
-        reason: event.reason,
-        message: event.message,
-        component: this.options.component,
-      });
-    } catch (err) {
-      // Events are best effort: failing to record one must not fail the reconcile.
-      this.log.warn({ err, key: keyOf(obj), reason: event.reason }, 'event recording failed');
-    }
+  private recordEvent(obj: T, event: EventLike): void {
+    // Copied field by field: an Error's message is not enumerable, so spreading loses it.
+    this.recorder.record(obj, { type: event.type, reason: event.reason, message: event.message });
   }
 }
 

@@ -6,6 +6,7 @@ export {
   type KindReconciler,
   type ReconcileOutcome,
 } from './controller.js';
+export { EventRecorder, type EventRecorderOptions } from './event-recorder.js';
 export { hasFinalizer, setFinalizer } from './finalizers.js';
 export { Informer, type EventHandlers, type InformerOptions } from './informer.js';
 export { keyOf, splitKey } from './keys.js';

@@ -56,6 +56,7 @@ export async function reconcileOnce<T extends KubeObject>(
   for (const { verb, kind, react } of args.reactors ?? []) client.prependReactor(verb, kind, react);
   client.clearActions();
   const outcome = await controller.reconcile(args.key);
+  await controller.flushEvents();
   await informer.stop();
   const mutations = client.mutations().filter((a) => a.kind !== 'Event');
   return {
