@@ -62,6 +62,9 @@ export const localOverrides = [
   'CONVERSION_WEBHOOK_URL',
 ] as const;
 
+/** ping-adapter's Service in the chart (Knative's name, which the PingSource reconciler checks). */
+const PingAdapterService = 'pingsource-mt-adapter';
+
 /** The pod name an app's first process runs as; replicas get `-2`, `-3`, ... */
 export const localPodName = (app: string): string => `${app}-local`;
 
@@ -93,6 +96,11 @@ export interface LocalEventingOptions {
    */
   channelApps?: Array<{ app: string; service: string }>;
   /**
+   * Also run ping-adapter (LOCAL_MODE), registered for its Service pingsource-mt-adapter
+   * (its admin port), so PingSources fire; off by default.
+   */
+  pingAdapter?: boolean;
+  /**
    * Serve the EventType conversion webhook on a free local port, with the API server
    * calling https://127.0.0.1:<port> (CONVERSION_WEBHOOK_URL). Off by default: the
    * controller then leaves the CRD's conversion alone.
@@ -116,6 +124,8 @@ export interface EventingSystem {
   /** The chart as rendered for this system: every app's environment and ConfigMaps. */
   chart: ChartEnvironment;
   controller: AppProcess;
+  /** ping-adapter, when asked for. */
+  pingAdapter?: AppProcess;
   /** The extra channel dispatchers, by Service name: local event port and process. */
   channelApps: Record<string, ChannelApp>;
   /** Kills (SIGKILL by default) and restarts a channel dispatcher on the same port. */
@@ -268,7 +278,12 @@ export async function startEventing(
   const system = uniqueName(options.prefix ?? 'itest-evsys');
   const chart = await renderSuiteChart(system, options);
   const channelSpecs = options.channelApps ?? [];
-  const appNames = ['eventing-controller', ...options.dataPlane, ...channelSpecs.map((c) => c.app)];
+  const appNames = [
+    'eventing-controller',
+    ...options.dataPlane,
+    ...channelSpecs.map((c) => c.app),
+    ...(options.pingAdapter ? ['ping-adapter'] : []),
+  ];
   // Before anything is created: a refused configuration leaves nothing behind.
   for (const app of appNames) chartEnvOf(chart, app);
   refuseShadowing(chart, appNames, options);
@@ -363,9 +378,18 @@ export async function startEventing(
       appOf[service] = app;
       channelApps[service] = { port, process: await startChannelApp(service, port) };
     }
+    let pingAdapter: AppProcess | undefined;
+    if (options.pingAdapter) {
+      // Not an event server: it sends to sinks, resolved through the API server locally.
+      pingAdapter = await start('ping-adapter', envOf('ping-adapter', { LOCAL_MODE: 'true' }));
+      extraStarted.push(pingAdapter);
+      // The PingSource reconciler judges the adapter by its Service's ready endpoints.
+      await registerLocalService(client, system, PingAdapterService, pingAdapter.port);
+    }
     for (const [name, app] of [
       ...started,
       ...Object.entries(channelApps).map(([n, c]) => [n, c.process] as const),
+      ...(pingAdapter ? [['ping-adapter', pingAdapter] as const] : []),
     ]) {
       await eventually(
         `${name} to be ready`,
@@ -381,6 +405,7 @@ export async function startEventing(
       kubeconfig,
       chart,
       controller,
+      ...(pingAdapter && { pingAdapter }),
       dataPlane,
       channelApps,
       registerService: (ns, name, port) => registerLocalService(client, ns, name, port),
