@@ -10,6 +10,8 @@ export const SandboxErrorCode = {
   Process: 'SANDBOX_ERR_PROCESS',
   /** Another sandbox of this checkout is still running. */
   AlreadyRunning: 'SANDBOX_ERR_ALREADY_RUNNING',
+  /** The rendered chart holds something its local reading cannot resolve. */
+  Chart: 'SANDBOX_ERR_CHART',
   /** An example did not deliver its result in time. */
   Example: 'SANDBOX_ERR_EXAMPLE',
 } as const;

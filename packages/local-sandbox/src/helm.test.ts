@@ -1,4 +1,4 @@
-import { helmInstallArgs } from './helm.js';
+import { helmInstallArgs, helmTemplateArgs } from './helm.js';
 
 describe('helmInstallArgs', () => {
   it('installs the loaded images with the backends of .local/env, the enabled dispatchers, and waits', () => {
@@ -52,5 +52,42 @@ describe('helmInstallArgs', () => {
     });
     expect(args).not.toContain('--set-string');
     expect(args).not.toContain('--wait');
+  });
+
+  it('passes structured values as JSON, null removing a default', () => {
+    const args = helmInstallArgs({
+      release: 'eventing',
+      chart: 'charts/eventing',
+      namespace: 'ns',
+      backends: {},
+      enable: [],
+      values: {
+        defaultChannel: { apiVersion: 'messaging.knative.dev/v1beta1', kind: 'KafkaChannel' },
+        'brokerDefaults.delivery': null,
+      },
+    });
+    expect(args.slice(args.indexOf('--set-json'))).toEqual([
+      '--set-json',
+      'defaultChannel={"apiVersion":"messaging.knative.dev/v1beta1","kind":"KafkaChannel"}',
+      '--set-json',
+      'brokerDefaults.delivery=null',
+    ]);
+  });
+});
+
+describe('helmTemplateArgs', () => {
+  it('renders with exactly the values an install of the same values sets', () => {
+    const values = {
+      backends: { kafka: 'k:1', nats: 'nats://n:1', redis: 'redis://r:1' },
+      enable: ['natssChannelDispatcher'],
+      features: { 'delivery-timeout': 'disabled' },
+      values: { logLevels: { 'broker-filter': 'debug' } },
+    };
+    const template = helmTemplateArgs({ release: 'r', chart: 'c', namespace: 'ns', ...values });
+    const install = helmInstallArgs({ release: 'r', chart: 'c', namespace: 'ns', ...values });
+    expect(template.slice(0, 5)).toEqual(['template', 'r', 'c', '--namespace', 'ns']);
+    expect(template.slice(5)).toEqual(install.slice(9));
+    expect(template).toContain('features.delivery-timeout=disabled');
+    expect(template).toContain('natssChannelDispatcher.enabled=true');
   });
 });

@@ -2,7 +2,7 @@ import { startEventServer, type EventServer, type Script } from '@knative-ts/del
 import { isNotFound, type KubeObject } from '@knative-ts/kube';
 import { installedChannelKinds } from './channel-kinds.js';
 import { installCrds } from './crds.js';
-import { eventually, localCluster, uniqueName } from './local-cluster.js';
+import { eventually, uniqueName } from './local-cluster.js';
 import { post, startLocalEventing, type LocalEventing } from './local-eventing.js';
 
 // The channel data-plane contract, written once and run against every channel kind (the
@@ -148,12 +148,9 @@ export function channelContract(line: ContractKind): void {
       await installCrds();
       eventing = await startLocalEventing({
         prefix: 'itest-contract-sys',
+        env: { MAX_BODY_BYTES: '65536' },
         // config-features delivery-retryafter on, so Retry-After is honoured (Knative: alpha).
-        env: { MAX_BODY_BYTES: '65536', FEATURE_DELIVERY_RETRYAFTER: 'enabled' },
-        // Where KafkaChannels find Kafka (eventing-kafka-broker's kafka-channel-config).
-        configMaps: {
-          'kafka-channel-config': { 'bootstrap.servers': localCluster().kafkaBrokers.join(',') },
-        },
+        features: { 'delivery-retryafter': 'enabled' },
         channelApps:
           kind.app === 'imc-dispatcher' ? [] : [{ app: kind.app, service: kind.service }],
       });

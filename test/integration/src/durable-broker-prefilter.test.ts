@@ -20,8 +20,8 @@ const trigger = 'default-kne-trigger';
 
 /** What a test needs of one durable channel kind's backend. */
 interface Backend {
-  /** `config-br-default-channel` `channel-template-spec`. */
-  template: string;
+  /** The Brokers' channel: chart value `brokerDefaults.channel`. */
+  template: { apiVersion: string; kind: string };
   /** The dispatcher's delivery counter (Knative's name for it on that dispatcher). */
   counter: string;
   /** Whether the consumers of these subscriptions have settled every stored event. */
@@ -38,7 +38,7 @@ async function kafkaBackend(): Promise<Backend> {
   const admin = kafka.admin();
   await admin.connect();
   return {
-    template: 'apiVersion: messaging.knative.dev/v1beta1\nkind: KafkaChannel\n',
+    template: { apiVersion: 'messaging.knative.dev/v1beta1', kind: 'KafkaChannel' },
     counter: 'event_count_1_total',
     async settled(ns, uids) {
       // eventing-kafka-broker's names: topic and one consumer group per subscription.
@@ -64,7 +64,7 @@ async function jetStreamBackend(): Promise<Backend> {
   const nc = await connect({ servers: localCluster().natsUrl });
   const jsm = await jetstreamManager(nc);
   return {
-    template: 'apiVersion: messaging.knative.dev/v1alpha1\nkind: NatssChannel\n',
+    template: { apiVersion: 'messaging.knative.dev/v1alpha1', kind: 'NatssChannel' },
     counter: 'jetstream_channel_dispatcher_event_count',
     async settled(ns, uids) {
       // eventing-natss's names: stream KN_<NS>__<NAME>, durable consumer KN_SUB_<UID>.
@@ -107,11 +107,7 @@ describe.each(durable)('a Broker on $kind', (kind: ChannelKind) => {
     backend = await (backends[kind.kind] as () => Promise<Backend>)();
     sys = await startLocalEventing({
       prefix: 'itest-prefilter-sys',
-      brokerChannelTemplate: backend.template,
-      // Where KafkaChannels find Kafka (eventing-kafka-broker's kafka-channel-config).
-      configMaps: {
-        'kafka-channel-config': { 'bootstrap.servers': localCluster().kafkaBrokers.join(',') },
-      },
+      values: { 'brokerDefaults.channel': backend.template },
       channelApps: [{ app: kind.app, service: kind.service }],
     });
     await sys.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });

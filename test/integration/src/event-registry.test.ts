@@ -9,8 +9,8 @@ import { installedChannelKinds } from './channel-kinds.js';
 import { installCrds } from './crds.js';
 import { loadExample } from './examples.js';
 import { kubectl } from './kubectl.js';
-import { eventually, localCluster, uniqueName } from './local-cluster.js';
-import { freePort, post, startLocalEventing, type LocalEventing } from './local-eventing.js';
+import { eventually, uniqueName } from './local-cluster.js';
+import { post, startLocalEventing, type LocalEventing } from './local-eventing.js';
 
 // The event registry on the real control plane: the built eventing-controller (with its
 // EventType conversion webhook at https://127.0.0.1:<port>, which the real kube-apiserver
@@ -98,19 +98,11 @@ async function startRegistry(
   autoCreate: 'enabled' | 'disabled',
   { withDurableChannels = false } = {},
 ) {
-  const webhookPort = await freePort();
   return startLocalEventing({
     prefix,
-    env: {
-      FEATURE_EVENTTYPE_AUTO_CREATE: autoCreate,
-      CONVERSION_WEBHOOK_PORT: String(webhookPort),
-      CONVERSION_WEBHOOK_URL: `https://127.0.0.1:${webhookPort}`,
-    },
+    features: { 'eventtype-auto-create': autoCreate },
+    conversionWebhook: true,
     ...(withDurableChannels && {
-      // Where KafkaChannels find Kafka (eventing-kafka-broker's kafka-channel-config).
-      configMaps: {
-        'kafka-channel-config': { 'bootstrap.servers': localCluster().kafkaBrokers.join(',') },
-      },
       channelApps: durableChannels.map(({ app, service }) => ({ app, service })),
     }),
   });

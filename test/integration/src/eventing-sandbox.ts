@@ -44,6 +44,23 @@ export async function createSystemNamespace(
   defaultChannelConfig: string,
 ): Promise<void> {
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+  await createImcDispatcherStandIn(client, namespace);
+  await client.create({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { namespace, name: 'default-ch-webhook' },
+    data: { 'default-ch-config': defaultChannelConfig },
+  } as KubeObject);
+}
+
+/**
+ * The imc-dispatcher Service with a ready endpoint nothing serves, for suites whose test
+ * plays the dispatcher (marks subscribers ready) beside a controller running alone.
+ */
+export async function createImcDispatcherStandIn(
+  client: KubeClient,
+  namespace: string,
+): Promise<void> {
   await client.create({
     apiVersion: 'v1',
     kind: 'Service',
@@ -66,11 +83,5 @@ export async function createSystemNamespace(
     // TEST-NET-1 address: the API server refuses loopback endpoints.
     endpoints: [{ addresses: ['192.0.2.10'], conditions: { ready: true } }],
     ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
-  } as KubeObject);
-  await client.create({
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { namespace, name: 'default-ch-webhook' },
-    data: { 'default-ch-config': defaultChannelConfig },
   } as KubeObject);
 }

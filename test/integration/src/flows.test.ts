@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   createKubeClient,
@@ -8,20 +8,20 @@ import {
   type KubeObject,
   type ObjectRef,
 } from '@knative-ts/kube';
-import { startAppProcess, type AppProcess } from '@knative-ts/runtime/testing';
 import { installCrds } from './crds.js';
-import { createSystemNamespace } from './eventing-sandbox.js';
+import { createImcDispatcherStandIn } from './eventing-sandbox.js';
 import { kubectl } from './kubectl.js';
 import { eventually, localCluster, uniqueName } from './local-cluster.js';
+import { startEventing } from './local-eventing.js';
 
-// The built eventing-controller against the real control plane: a Sequence and a Parallel
-// get their channels and Subscriptions wired as Knative wires them, follow spec changes,
-// and go with their owner through real garbage collection; a PingSource gets its sink URI.
+// The built eventing-controller against the real control plane, configured from the chart
+// (startEventing without a data plane: the test plays the dispatcher): a Sequence and a
+// Parallel get their channels and Subscriptions wired as Knative wires them, follow spec
+// changes, and go with their owner through real garbage collection; a PingSource gets its
+// sink URI.
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '../../..');
 const fixtures = join(here, '../fixtures/flows');
-const main = join(repo, 'apps/eventing-controller/dist/main.js');
 
 const messaging = 'messaging.knative.dev/v1';
 const flows = 'flows.knative.dev/v1';
@@ -34,9 +34,9 @@ type Obj = KubeObject & {
 describe('Sequence, Parallel and PingSource on the real control plane', () => {
   const kubeconfig = localCluster().kubeconfig;
   const client = createKubeClient(loadKubeConfig({ env: { KUBECONFIG: kubeconfig } }));
-  const system = uniqueName('itest-sys');
   const ns = uniqueName('itest-flows');
-  let controller: AppProcess | undefined;
+  let sys: Awaited<ReturnType<typeof startEventing>> | undefined;
+  let system = '';
 
   const ref = (kind: string, name: string, apiVersion = messaging): ObjectRef => ({
     apiVersion,
@@ -64,31 +64,19 @@ describe('Sequence, Parallel and PingSource on the real control plane', () => {
 
   beforeAll(async () => {
     await installCrds();
-    await createSystemNamespace(
-      client,
-      system,
-      'clusterDefault:\n  apiVersion: messaging.knative.dev/v1\n  kind: InMemoryChannel',
-    );
+    // The chart's default channel (default-ch-webhook) is InMemoryChannel.
+    sys = await startEventing({ prefix: 'itest-sys', dataPlane: [] });
+    system = sys.systemNamespace;
+    await createImcDispatcherStandIn(client, system);
     await createPingAdapter();
     await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-    controller = await startAppProcess(
-      main,
-      { SYSTEM_NAMESPACE: system, KUBECONFIG: kubeconfig, LOG_LEVEL: 'info' },
-      { startTimeoutMs: 20_000 },
-    );
-    const port = controller.port;
-    await eventually('the controller to lead and be ready', async () =>
-      (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200 ? true : undefined,
-    );
-  });
+  }, 120_000);
 
   afterAll(async () => {
-    if (controller) expect(await controller.stop('SIGTERM', 10_000)).toBe(0);
-    for (const name of [ns, system]) {
-      await client.delete({ apiVersion: 'v1', kind: 'Namespace', name }).catch((err: unknown) => {
-        if (!isNotFound(err)) throw err;
-      });
-    }
+    if (sys) expect(await sys.stop()).toEqual({ 'eventing-controller': 0 });
+    await client.delete({ apiVersion: 'v1', kind: 'Namespace', name: ns }).catch((err: unknown) => {
+      if (!isNotFound(err)) throw err;
+    });
   });
 
   it('wires a three-step Sequence through three channels and becomes Ready at channel 0', async () => {

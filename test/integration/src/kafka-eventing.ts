@@ -3,27 +3,20 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseHttpEvent, serializeHttpEvent, type CloudEvent } from '@knative-ts/delivery';
-import {
-  createKubeClient,
-  isNotFound,
-  loadKubeConfig,
-  type KubeClient,
-  type KubeObject,
-} from '@knative-ts/kube';
-import { startAppProcess, type AppProcess } from '@knative-ts/runtime/testing';
+import { isNotFound, type KubeClient, type KubeObject } from '@knative-ts/kube';
+import type { AppProcess } from '@knative-ts/runtime/testing';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { installCrds } from './crds.js';
-import { eventually, localCluster, uniqueName } from './local-cluster.js';
-import { freePort, registerLocalService } from './local-eventing.js';
+import { eventually, uniqueName } from './local-cluster.js';
+import { startEventing } from './local-eventing.js';
 
-// The KafkaChannel system as local processes against the real control plane and the real
-// Kafka of `npm run cluster:up`: the built eventing-controller and kafka-channel-dispatcher
-// (LOCAL_MODE, registered for its Service by an FQDN EndpointSlice) in a system namespace
-// of their own holding `kafka-channel-config`.
+// The KafkaChannel system: startEventing (local-eventing.ts, configured from the chart)
+// with only the controller and kafka-channel-dispatcher, against the real control plane
+// and the real Kafka of `npm run cluster:up`; kafka-channel-config comes from the chart's
+// kafka.bootstrapServers.
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const main = (app: string): string => join(repo, 'apps', app, 'dist/main.js');
 const run = promisify(execFile);
 
 export const DispatcherService = 'kafka-channel-dispatcher';
@@ -47,82 +40,58 @@ export interface KafkaEventing {
   stop(): Promise<void>;
 }
 
+/** `env`: extra variables the chart has no value for (e.g. PRODUCE_TIMEOUT_MS). */
 export async function startKafkaEventing(env: Record<string, string> = {}): Promise<KafkaEventing> {
   await installCrds();
-  const cluster = localCluster();
-  const client = createKubeClient(loadKubeConfig({ env: { KUBECONFIG: cluster.kubeconfig } }));
-  const system = uniqueName('itest-kc-sys');
-  const namespaces = [system];
-  await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: system } });
-  await client.create({
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { namespace: system, name: 'kafka-channel-config' },
-    data: { 'bootstrap.servers': cluster.kafkaBrokers.join(',') },
-  } as KubeObject);
-  const port = await freePort();
-  await registerLocalService(client, system, DispatcherService, port);
-  const base = { KUBECONFIG: cluster.kubeconfig, SYSTEM_NAMESPACE: system, LOG_LEVEL: 'info' };
-  const dispatcherEnv = {
-    ...base,
-    LOCAL_MODE: 'true',
-    HTTP_PORT: String(port),
-    KAFKA_BROKERS: cluster.kafkaBrokers.join(','),
-    ...env,
-  };
-  const controller = await startAppProcess(main('eventing-controller'), base, {
-    startTimeoutMs: 30_000,
+  const sys = await startEventing({
+    prefix: 'itest-kc-sys',
+    dataPlane: [],
+    channelApps: [{ app: DispatcherService, service: DispatcherService }],
+    env,
   });
-  const startDispatcher = (extra: Record<string, string> = {}) =>
-    startAppProcess(
-      main(DispatcherService),
-      { ...dispatcherEnv, ...extra },
-      { startTimeoutMs: 30_000 },
-    );
-  const system_: KafkaEventing = {
-    system,
-    client,
-    controller,
-    dispatcher: await startDispatcher(),
-    port,
+  const dispatcher = () => {
+    const entry = sys.channelApps[DispatcherService];
+    if (!entry) throw new Error(`${DispatcherService} is not running`);
+    return entry;
+  };
+  const namespaces: string[] = [];
+  return {
+    system: sys.systemNamespace,
+    client: sys.client,
+    controller: sys.controller,
+    get dispatcher() {
+      return dispatcher().process;
+    },
+    port: dispatcher().port,
     async restartDispatcher(kill) {
-      await system_.dispatcher.stop(kill ? 'SIGKILL' : 'SIGTERM', 20_000);
-      system_.dispatcher = await startDispatcher();
+      await sys.restartChannelApp(DispatcherService, kill ? 'SIGKILL' : 'SIGTERM');
     },
     async startReplica() {
-      const replicaPort = await freePort();
-      const replica = await startDispatcher({ HTTP_PORT: String(replicaPort) });
-      return { replica, port: replicaPort };
+      const { process, port } = await sys.startChannelReplica(DispatcherService);
+      return { replica: process, port };
     },
     async namespace(prefix) {
       const ns = uniqueName(prefix);
       namespaces.push(ns);
-      await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+      await sys.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
       return ns;
     },
     async stop() {
-      // Stop both even if one fails to stop in time; report after.
-      const stopped = await Promise.allSettled([
-        system_.dispatcher.stop('SIGTERM', 20_000),
-        controller.stop('SIGTERM', 20_000),
-      ]);
+      // Delete the test namespaces even if an app failed to stop; report it after.
+      const stopped = await sys.stop().then(
+        () => undefined,
+        (err: unknown) => ({ err }),
+      );
       for (const name of namespaces) {
-        await client.delete({ apiVersion: 'v1', kind: 'Namespace', name }).catch((err: unknown) => {
-          if (!isNotFound(err)) throw err;
-        });
+        await sys.client
+          .delete({ apiVersion: 'v1', kind: 'Namespace', name })
+          .catch((err: unknown) => {
+            if (!isNotFound(err)) throw err;
+          });
       }
-      for (const s of stopped) if (s.status === 'rejected') throw s.reason;
+      if (stopped) throw stopped.err;
     },
   };
-  await eventually(
-    'the dispatcher to be ready',
-    async () =>
-      (await fetch(`http://127.0.0.1:${system_.dispatcher.port}/readyz`)).status === 200
-        ? true
-        : undefined,
-    60_000,
-  );
-  return system_;
 }
 
 /** Stops or starts only Kafka of the local control plane (test/cluster/server.sh). */

@@ -1,17 +1,13 @@
 import { isNotFound, type KubeObject } from '@knative-ts/kube';
-import { startAppProcess, type AppProcess } from '@knative-ts/runtime/testing';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { eventRequest, ready, startRecorder, type Recorder } from './kafka-eventing.js';
-import { eventually, localCluster, uniqueName } from './local-cluster.js';
-import { freePort, post, startLocalEventing, type LocalEventing } from './local-eventing.js';
+import { eventually, uniqueName } from './local-cluster.js';
+import { post, startLocalEventing, type LocalEventing } from './local-eventing.js';
 
 // KafkaChannel chosen only by configuration: a Broker whose config-br-default-channel
-// names KafkaChannel, a Parallel and a Channel whose channelTemplate does. The whole
+// names KafkaChannel (chart value brokerDefaults.channel), a Parallel and a Channel whose channelTemplate does. The whole
 // system runs locally (controller, broker-ingress, broker-filter, kafka-channel-dispatcher)
 // against the real API server and Kafka.
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const kafkaTemplate = {
   apiVersion: 'messaging.knative.dev/v1beta1',
   kind: 'KafkaChannel',
@@ -20,9 +16,7 @@ const kafkaTemplate = {
 const svc = (name: string) => ({ ref: { apiVersion: 'v1', kind: 'Service', name } });
 
 describe('Broker, Parallel and Channel over KafkaChannel', () => {
-  const brokers = localCluster().kafkaBrokers.join(',');
   let sys: LocalEventing;
-  let dispatcher: AppProcess;
   let port: number;
   const recorders: Recorder[] = [];
   const namespaces: string[] = [];
@@ -30,24 +24,13 @@ describe('Broker, Parallel and Channel over KafkaChannel', () => {
   beforeAll(async () => {
     sys = await startLocalEventing({
       prefix: 'itest-kflow-sys',
-      brokerChannelTemplate:
-        'apiVersion: messaging.knative.dev/v1beta1\nkind: KafkaChannel\nspec:\n  numPartitions: 2\n',
-      configMaps: { 'kafka-channel-config': { 'bootstrap.servers': brokers } },
+      values: { 'brokerDefaults.channel': kafkaTemplate },
+      channelApps: [{ app: 'kafka-channel-dispatcher', service: 'kafka-channel-dispatcher' }],
     });
-    port = await freePort();
-    await sys.registerService(sys.systemNamespace, 'kafka-channel-dispatcher', port);
-    dispatcher = await startAppProcess(join(repo, 'apps/kafka-channel-dispatcher/dist/main.js'), {
-      KUBECONFIG: sys.kubeconfig,
-      SYSTEM_NAMESPACE: sys.systemNamespace,
-      LOG_LEVEL: 'info',
-      LOCAL_MODE: 'true',
-      HTTP_PORT: String(port),
-      KAFKA_BROKERS: brokers,
-    });
+    port = sys.channelApps['kafka-channel-dispatcher']?.port ?? 0;
   }, 120_000);
 
   afterAll(async () => {
-    await dispatcher?.stop('SIGTERM', 20_000);
     await Promise.all(recorders.map((r) => r.close()));
     for (const name of namespaces) {
       await sys.client

@@ -1,24 +1,20 @@
 import { request } from 'node:http';
-import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { localSlice, service } from '@knative-ts/delivery/testing';
+import { localSlice } from '@knative-ts/delivery/testing';
 import { createKubeClient, isNotFound, loadKubeConfig, type KubeObject } from '@knative-ts/kube';
-import { startAppProcess, type AppProcess } from '@knative-ts/runtime/testing';
 import { startTestService, type TestServiceProcess } from '@knative-ts/test-services/testing';
 import { installedChannelKinds, type ChannelKind } from './channel-kinds.js';
 import { installCrds } from './crds.js';
 import { loadExample, localServices } from './examples.js';
 import { eventually, localCluster, uniqueName } from './local-cluster.js';
+import { startLocalEventing, type LocalEventing } from './local-eventing.js';
 
 // The classic Knative scenarios of deploy/examples, end to end in local mode: the built
-// controller and data plane as processes with LOCAL_MODE=true, the examples' test services
+// controller and data plane as processes with LOCAL_MODE=true, configured from the chart
+// (startLocalEventing), the examples' test services
 // as local processes registered for their Services (FQDN EndpointSlices at 127.0.0.1), and
 // the example YAML applied unchanged but for the namespace, a seconds schedule and the
 // Deployments (replaced by those local processes).
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const main = (app: string) => join(repo, `apps/${app}/dist/main.js`);
 const SECONDS_SCHEDULE = '*/2 * * * * *';
 /**
  * The Parallel filters of the example decide on the event time's minute; with a tick every
@@ -33,14 +29,6 @@ const PARALLEL_FILTERS: Record<string, string> = {
 
 type Event = Record<string, unknown> & { data?: { message?: string } };
 type Status = { status?: { conditions?: Array<{ type: string; status: string }> } };
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 /** POST a binary-mode event to a local port with any Host header (fetch forbids setting it). */
 function postEvent(port: number, path: string, host: string, type: string, id: string) {
@@ -65,11 +53,9 @@ function postEvent(port: number, path: string, host: string, type: string, id: s
 describe('Knative scenarios in local mode', () => {
   const cluster = localCluster();
   const client = createKubeClient(loadKubeConfig({ env: { KUBECONFIG: cluster.kubeconfig } }));
-  const system = uniqueName('itest-scn-sys');
-  const namespaces: string[] = [system];
-  const apps: AppProcess[] = [];
+  let sys: LocalEventing;
+  const namespaces: string[] = [];
   const services: TestServiceProcess[] = [];
-  const ports: Record<string, number> = {};
   const channelKinds = installedChannelKinds();
 
   const ready = (
@@ -137,63 +123,25 @@ describe('Knative scenarios in local mode', () => {
 
   beforeAll(async () => {
     await installCrds();
-    await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: system } });
-    for (const name of [
-      ...channelKinds.map((k) => k.service),
-      'broker-ingress',
-      'broker-filter',
-      'pingsource-mt-adapter',
-    ]) {
-      ports[name] = await freePort();
-      await client.create(service(name, system));
-      await client.create(localSlice(name, system, ports[name] ?? 0));
-    }
-    // What Knative ships in its system namespace: the brokers' default channel (IMC).
-    await client.create({
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { namespace: system, name: 'config-br-default-channel' },
-      data: {
-        'channel-template-spec': 'apiVersion: messaging.knative.dev/v1\nkind: InMemoryChannel\n',
-      },
-    } as KubeObject);
-    // Where KafkaChannels find Kafka (eventing-kafka-broker's kafka-channel-config).
-    await client.create({
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { namespace: system, name: 'kafka-channel-config' },
-      data: { 'bootstrap.servers': cluster.kafkaBrokers.join(',') },
-    } as KubeObject);
-    const env = { KUBECONFIG: cluster.kubeconfig, SYSTEM_NAMESPACE: system, LOG_LEVEL: 'info' };
-    const local = { ...env, LOCAL_MODE: 'true' };
-    const port = (name: string) => String(ports[name]);
-    // As startLocalEventing: on a loaded 2-core machine an app may take over 10 s to start.
-    const start = (app: string, appEnv: Record<string, string>) =>
-      startAppProcess(main(app), appEnv, { startTimeoutMs: 30_000 });
-    apps.push(await start('eventing-controller', env));
-    for (const kind of channelKinds) {
-      apps.push(
-        await start(kind.app, {
-          ...local,
-          KAFKA_BROKERS: cluster.kafkaBrokers.join(','),
-          HTTP_PORT: port(kind.service),
-        }),
-      );
-    }
-    apps.push(await start('broker-ingress', { ...local, HTTP_PORT: port('broker-ingress') }));
-    apps.push(await start('broker-filter', { ...local, HTTP_PORT: port('broker-filter') }));
-    // Without REDIS_URL the single adapter fires every tick.
-    apps.push(await start('ping-adapter', { ...local, REDIS_URL: '' }));
+    // Every app from the chart (local-eventing.ts): the durable dispatchers beside
+    // imc-dispatcher, and ping-adapter for the examples' PingSources.
+    sys = await startLocalEventing({
+      prefix: 'itest-scn-sys',
+      channelApps: channelKinds
+        .filter((k) => k.app !== 'imc-dispatcher')
+        .map(({ app, service }) => ({ app, service })),
+      pingAdapter: true,
+    });
   }, 120_000);
 
   afterAll(async () => {
-    for (const app of apps.reverse()) await app.stop('SIGTERM', 10_000);
     await Promise.all(services.map((s) => s.stop()));
     for (const name of namespaces) {
       await client.delete({ apiVersion: 'v1', kind: 'Namespace', name }).catch((err: unknown) => {
         if (!isNotFound(err)) throw err;
       });
     }
+    await sys?.stop();
   }, 60_000);
 
   it('serves at least the in-memory channel', () => {
@@ -267,7 +215,7 @@ describe('Knative scenarios in local mode', () => {
     }
     const host = `fanout-kn-channel.${ns}.svc.cluster.local`;
     expect(
-      await postEvent(ports['imc-dispatcher'] ?? 0, '/', host, 'dev.example.hello', 'fan-1'),
+      await postEvent(sys.ports['imc-dispatcher'], '/', host, 'dev.example.hello', 'fan-1'),
     ).toBe(202);
     for (const name of ['display-a', 'display-b']) {
       const got = await (displays[name] as TestServiceProcess).events();
@@ -281,8 +229,8 @@ describe('Knative scenarios in local mode', () => {
     for (const trigger of ['all-events', 'greetings-only']) {
       await ready('eventing.knative.dev/v1', 'Trigger', ns, trigger);
     }
-    const ingress = ports['broker-ingress'] ?? 0;
-    const host = `broker-ingress.${system}.svc.cluster.local`;
+    const ingress = sys.ports['broker-ingress'];
+    const host = `broker-ingress.${sys.systemNamespace}.svc.cluster.local`;
     for (const type of ['dev.example.greeting', 'dev.example.farewell']) {
       expect(await postEvent(ingress, `/${ns}/default`, host, type, type)).toBe(202);
     }

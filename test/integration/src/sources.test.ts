@@ -225,8 +225,12 @@ describe('sources on the real control plane', () => {
       ]);
       expect(d.metadata.name).toBe(`apiserversource-configmaps-${source?.metadata.uid ?? ''}`);
       expect(d.spec.template.spec.serviceAccountName).toBe('watcher');
+      // The chart's image for it (APISERVER_RA_IMAGE of the controller's Deployment).
       expect(d.spec.template.spec.containers[0]?.image).toBe(
-        'ghcr.io/knative-ts/apiserver-adapter:latest',
+        sys.chart.apps['eventing-controller']?.['APISERVER_RA_IMAGE'],
+      );
+      expect(d.spec.template.spec.containers[0]?.image).toMatch(
+        /^ghcr\.io\/knative-ts\/apiserver-adapter:/,
       );
       const env = podEnv(d);
       expect(env['K_SINK']).toBe(sys.brokerAddress(ns, 'default'));

@@ -8,6 +8,8 @@ import { RuntimeError, RuntimeErrorCode } from '../errors.js';
 export interface AppProcess {
   /** The admin port the app bound and logged. */
   port: number;
+  /** The process id (e.g. to read what it runs with from /proc). */
+  pid: number;
   /** Send `signal` and resolve with the exit code; rejects if the app outlives `timeoutMs`. */
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
 }
@@ -15,6 +17,11 @@ export interface AppProcess {
 export interface StartAppProcessOptions {
   /** How long to wait for the "admin server listening" line. */
   startTimeoutMs?: number;
+  /**
+   * Pass this process's environment on (default true). False: the app gets only `env`
+   * (and ADMIN_PORT), so nothing set in the test's shell can configure it unnoticed.
+   */
+  inheritEnv?: boolean;
 }
 
 function fail(message: string, context: Record<string, unknown>): RuntimeError {
@@ -28,11 +35,11 @@ function fail(message: string, context: Record<string, unknown>): RuntimeError {
 export async function startAppProcess(
   mainPath: string,
   env: Record<string, string> = {},
-  { startTimeoutMs = 10_000 }: StartAppProcessOptions = {},
+  { startTimeoutMs = 10_000, inheritEnv = true }: StartAppProcessOptions = {},
 ): Promise<AppProcess> {
   if (!existsSync(mainPath)) throw fail(`${mainPath} does not exist; build the app`, { mainPath });
   const child = spawn(process.execPath, [mainPath], {
-    env: { ...process.env, ...env, ADMIN_PORT: '0' },
+    env: { ...(inheritEnv ? process.env : {}), ...env, ADMIN_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   liveChildren().add(child);
@@ -66,6 +73,7 @@ export async function startAppProcess(
 
   return {
     port,
+    pid: child.pid ?? 0,
     async stop(signal = 'SIGTERM', timeoutMs = 5_000) {
       if (child.exitCode !== null) return child.exitCode;
       child.kill(signal);
