@@ -160,7 +160,9 @@ describe('channels and subscriptions on the real control plane', () => {
       'the Kafka-backed Channel to report its backing channel',
       async () => {
         const c = await get(ref('Channel', 'my-kafka-backed-channel'));
-        return c.status?.conditions?.find((x) => x.type === 'BackingChannelReady');
+        // Unknown (BackingChannelNotConfigured) until the KafkaChannel has reported.
+        const backing = c.status?.conditions?.find((x) => x.type === 'BackingChannelReady');
+        return backing?.status === 'Unknown' ? undefined : backing;
       },
     );
     expect(waiting).toMatchObject({ status: 'False', reason: 'KafkaConfigMapNotFound' });

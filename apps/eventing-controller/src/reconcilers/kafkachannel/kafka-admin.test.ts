@@ -29,6 +29,19 @@ describe('Kafka error reasons', () => {
       'KafkaUnreachable',
       'Kafka is unreachable: x',
     ],
+    [
+      {
+        name: 'KafkaJSNumberOfRetriesExceeded',
+        message: 'This server does not host this topic-partition',
+        cause: {
+          name: 'KafkaJSProtocolError',
+          type: 'UNKNOWN_TOPIC_OR_PARTITION',
+          message: 'This server does not host this topic-partition',
+        },
+      },
+      'UnknownTopicOrPartition',
+      'This server does not host this topic-partition',
+    ],
     [new Error('odd'), 'KafkaRequestFailed', 'odd'],
   ])('classifies %j', (err, reason, message) => {
     const e = classify(err);

@@ -59,13 +59,16 @@ interface KafkaJsErrorShape {
   message?: string;
   errors?: KafkaJsErrorShape[];
   retriable?: boolean;
+  /** What KafkaJSNumberOfRetriesExceeded gave up on. */
+  cause?: KafkaJsErrorShape;
 }
 
 /** The KafkaAdminError for whatever kafkajs threw. */
 export function classify(err: unknown): KafkaAdminError {
   const e = (err ?? {}) as KafkaJsErrorShape;
-  // createTopics reports per-topic errors inside an aggregate.
-  const inner = e.errors?.find((x) => x.type) ?? e;
+  // createTopics reports per-topic errors inside an aggregate; a retried request (deleting
+  // a topic that does not exist) wraps the broker's error in NumberOfRetriesExceeded.
+  const inner = e.errors?.find((x) => x.type) ?? (e.cause?.type ? e.cause : e);
   if (inner.type)
     return new KafkaAdminError(camelReason(inner.type), inner.message ?? inner.type, {
       cause: err,
