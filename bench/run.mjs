@@ -20,6 +20,8 @@ execFileSync(
     'run',
     'build',
     ...apps.map((app) => `--filter=@knative-ts/${app}`),
+    // The harness reads each app's Node flags from the chart.
+    '--filter=@knative-ts/local-sandbox',
     '--output-logs=errors-only',
   ],
   {

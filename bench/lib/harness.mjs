@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { chartEnvironment, renderChart, valuesKey } from '@knative-ts/local-sandbox';
 
 export const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -44,9 +45,27 @@ export function spawnNode(args, env = {}) {
   return { child, lines: createInterface({ input: child.stdout }) };
 }
 
+// The apps run with the Node flags their Deployments run with, so the bench measures the
+// memory and speed of what `helm install` deploys.
+const chart = chartEnvironment(
+  await renderChart({
+    repo,
+    release: 'eventing',
+    namespace: 'knative-eventing',
+    // Placeholder endpoints: only the flags are read, and the durable dispatchers render
+    // only with a backend set.
+    backends: { kafka: 'kafka:9092', nats: 'nats://nats:4222' },
+    enable: ['kafka-channel-dispatcher', 'natss-channel-dispatcher'].map(valuesKey),
+  }),
+  { namespace: 'knative-eventing', podName: (app) => app },
+);
+
 /** One of this repo's built apps (apps/<name>/dist/main.js) as a child process. */
 export function spawnApp(name, env, label = name) {
-  return spawnNode([...profileArgs(label), join(repo, 'apps', name, 'dist/main.js')], env);
+  const nodeFlags = chart.nodeFlags[name];
+  if (nodeFlags === undefined) throw new Error(`the chart renders no Deployment ${name}`);
+  const main = join(repo, 'apps', name, 'dist/main.js');
+  return spawnNode([...nodeFlags, ...profileArgs(label), main], env);
 }
 
 export function stopChildren() {

@@ -151,6 +151,16 @@ describe('chartEnvironment', () => {
       /^Deployment broker-filter uses envFrom/,
     ],
     [
+      'a command other than node <flags> dist/main.js',
+      deployment('broker-filter', [], { command: ['sh', '-c', 'node dist/main.js'] }),
+      /^Deployment broker-filter runs \["sh","-c","node dist\/main.js"\]/,
+    ],
+    [
+      'an argument between node and dist/main.js that is not a flag',
+      deployment('broker-filter', [], { command: ['node', 'other.js', 'dist/main.js'] }),
+      /^Deployment broker-filter runs \["node","other.js","dist\/main.js"\]/,
+    ],
+    [
       'more than one container',
       {
         ...deployment('broker-filter', []),
@@ -168,6 +178,19 @@ describe('chartEnvironment', () => {
     expect(thrown).toBeInstanceOf(SandboxError);
     expect((thrown as SandboxError).code).toBe(SandboxErrorCode.Chart);
     expect((thrown as SandboxError).message).toMatch(message);
+  });
+
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ['no command: the image entrypoint, no flags', {}, []],
+    ['node dist/main.js: no flags', { command: ['node', 'dist/main.js'] }, []],
+    [
+      'the flags between node and dist/main.js, in order',
+      { command: ['node', '--max-semi-space-size=8', '--heap-growing-percent=30', 'dist/main.js'] },
+      ['--max-semi-space-size=8', '--heap-growing-percent=30'],
+    ],
+  ])('node flags: %s', (_name, extra, expected) => {
+    const got = chartEnvironment(rendered(deployment('imc-dispatcher', [], extra)), options);
+    expect(got.nodeFlags).toEqual({ 'imc-dispatcher': expected });
   });
 
   it('returns the ConfigMaps and Secrets of the release namespace only, and every Deployment', () => {

@@ -27,6 +27,8 @@ export interface ChartEnvironment {
   namespace: string;
   /** The environment of each Deployment's container, by Deployment (= app) name. */
   apps: Record<string, Record<string, string>>;
+  /** The Node flags of each Deployment's container (its command between node and dist/main.js). */
+  nodeFlags: Record<string, string[]>;
   /** The ConfigMaps of the release namespace, as rendered. */
   configMaps: RenderedConfig[];
   /** The Secrets of the release namespace, as rendered. */
@@ -59,6 +61,7 @@ interface EnvVar {
 
 interface Container {
   name?: string;
+  command?: string[];
   env?: EnvVar[];
   envFrom?: unknown[];
 }
@@ -108,6 +111,7 @@ export function chartEnvironment(
   };
 
   const apps: Record<string, Record<string, string>> = {};
+  const nodeFlags: Record<string, string[]> = {};
   for (const deployment of objects.filter((o) => o.kind === 'Deployment' && inRelease(o))) {
     const app = deployment.metadata?.name ?? '';
     const pod = deployment.spec?.template?.spec;
@@ -122,6 +126,7 @@ export function chartEnvironment(
     if ((container.envFrom ?? []).length > 0) {
       throw chartError(`Deployment ${app} uses envFrom, which is not resolved locally`, { app });
     }
+    nodeFlags[app] = nodeFlagsOf(app, container.command);
     const fields: Record<string, string> = {
       'metadata.namespace': namespace,
       'metadata.name': podName(app),
@@ -153,10 +158,30 @@ export function chartEnvironment(
   return {
     namespace,
     apps,
+    nodeFlags,
     configMaps: configMaps as RenderedConfig[],
     secrets: secrets as RenderedConfig[],
   };
 }
+
+/**
+ * The flags of a command `node <flags> dist/main.js` (none without a command: the image's
+ * entrypoint). A local process runs main.js itself, so any other command has no local
+ * equivalent.
+ */
+function nodeFlagsOf(app: string, command: string[] | undefined): string[] {
+  if (command === undefined) return [];
+  const flags = command.slice(1, -1);
+  if (command[0] !== 'node' || command.at(-1) !== 'dist/main.js' || !flags.every(isFlag)) {
+    throw chartError(
+      `Deployment ${app} runs ${JSON.stringify(command)}; a local process runs node <flags> dist/main.js`,
+      { app },
+    );
+  }
+  return flags;
+}
+
+const isFlag = (arg: string) => arg.startsWith('--');
 
 /** A Secret's values as a pod sees them: `data` decoded, `stringData` winning (as the API server merges them). */
 function secretData(secret: Rendered): Record<string, string> {

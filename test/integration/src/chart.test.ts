@@ -208,6 +208,49 @@ describe('charts/eventing', () => {
     expect(kafka.stderr).toContain('/kafka/bootstrapServers');
   });
 
+  it('runs each app as node <nodeFlags> dist/main.js; an app may replace the flags', async () => {
+    const rendered = ok(
+      await helm([
+        'template',
+        release,
+        chartDir,
+        '--set-json',
+        'controller.nodeFlags=["--max-old-space-size=300"]',
+        '--set-json',
+        'brokerFilter.nodeFlags=[]',
+      ]),
+      'helm template',
+    ).stdout;
+    type Deployment = {
+      kind?: string;
+      metadata?: { name?: string };
+      spec?: { template?: { spec?: { containers?: { command?: string[] }[] } } };
+    };
+    const commands = Object.fromEntries(
+      parseAllDocuments(rendered)
+        .map((d) => d.toJS() as Deployment | null)
+        .filter((d): d is Deployment => d?.kind === 'Deployment')
+        .map((d) => [d.metadata?.name, d.spec?.template?.spec?.containers?.[0]?.command]),
+    );
+    const defaults = ['--max-semi-space-size=8', '--heap-growing-percent=30'];
+    expect(commands).toEqual({
+      'eventing-controller': ['node', '--max-old-space-size=300', 'dist/main.js'],
+      'broker-filter': ['node', 'dist/main.js'],
+      'broker-ingress': ['node', ...defaults, 'dist/main.js'],
+      'imc-dispatcher': ['node', ...defaults, 'dist/main.js'],
+      'ping-adapter': ['node', ...defaults, 'dist/main.js'],
+    });
+    const notAFlag = await helm([
+      'template',
+      release,
+      chartDir,
+      '--set-json',
+      'nodeFlags=["-e x"]',
+    ]);
+    expect(notAFlag.code).not.toBe(0);
+    expect(notAFlag.stderr).toContain('/nodeFlags/0');
+  });
+
   it('grants the durable channel dispatchers read on Triggers and Brokers, as imc-dispatcher', async () => {
     // Each skips the request to broker-filter for a Trigger that filters the event out, and
     // serves the others in-process with the timeout their Broker gives them.

@@ -5,6 +5,7 @@ import { eventually, localCluster, uniqueName } from './local-cluster.js';
 import {
   localOverrides,
   localPodName,
+  mainOf,
   post,
   renderSuiteChart,
   startLocalEventing,
@@ -25,6 +26,7 @@ const options: LocalEventingOptions = {
   // Each differs from the chart's default, so only the chart can have put it there.
   values: {
     logLevels: { 'broker-filter': 'debug' },
+    'imcDispatcher.nodeFlags': ['--max-old-space-size=200'],
     defaultChannel: {
       apiVersion: messaging,
       kind: 'InMemoryChannel',
@@ -44,6 +46,10 @@ const environOf = (pid: number): Record<string, string> =>
       .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
   );
 
+/** A running process's command line, from /proc. */
+const cmdlineOf = (pid: number): string[] =>
+  readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+
 describe('eventing started from the chart', () => {
   const ns = uniqueName('itest-chartenv');
   let sys: LocalEventing;
@@ -62,6 +68,19 @@ describe('eventing started from the chart', () => {
       });
     await sys?.stop();
   }, 60_000);
+
+  it('runs every app with its Deployment command: node, the chart flags, main.js', async () => {
+    const chart = await renderSuiteChart(sys.systemNamespace, options);
+    for (const app of Object.keys(sys.apps) as EventingApp[]) {
+      const flags = chart.nodeFlags[app];
+      // The chart-wide default for all but imc-dispatcher, whose flags this suite replaced.
+      expect(flags?.length).toBeGreaterThan(0);
+      expect({ app, cmdline: cmdlineOf(sys.apps[app].pid).slice(1) }).toEqual({
+        app,
+        cmdline: [...(flags ?? []), mainOf(app)],
+      });
+    }
+  });
 
   it('runs every app with its Deployment environment, only the local overrides changed', async () => {
     // Rendered again here, apart from the starter's own copy.
@@ -92,6 +111,10 @@ describe('eventing started from the chart', () => {
       });
     }
     // The values this suite set reached the apps (their chart defaults differ).
+    expect(cmdlineOf(sys.apps['imc-dispatcher'].pid).slice(1)).toEqual([
+      '--max-old-space-size=200',
+      mainOf('imc-dispatcher'),
+    ]);
     const env = (app: EventingApp) => environOf(sys.apps[app].pid);
     expect(env('broker-filter')['LOG_LEVEL']).toBe('debug');
     expect(env('imc-dispatcher')['LOG_LEVEL']).toBe('info');

@@ -337,7 +337,11 @@ export async function startEventing(
       ...options.env,
     });
     const start = (app: string, env: Record<string, string>) =>
-      startAppProcess(mainOf(app), env, { startTimeoutMs: 30_000, inheritEnv: false });
+      startAppProcess(mainOf(app), env, {
+        startTimeoutMs: 30_000,
+        inheritEnv: false,
+        nodeFlags: chart.nodeFlags[app] ?? [],
+      });
     // An event-serving app: the pod's 8080 becomes a free local port, and local mode
     // resolves cluster addresses through the API server.
     const served = (app: string, port: number, extra: Record<string, string> = {}) =>

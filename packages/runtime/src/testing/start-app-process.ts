@@ -22,6 +22,8 @@ export interface StartAppProcessOptions {
    * (and ADMIN_PORT), so nothing set in the test's shell can configure it unnoticed.
    */
   inheritEnv?: boolean;
+  /** Node flags before the main file (e.g. the chart's `nodeFlags`). */
+  nodeFlags?: string[];
 }
 
 function fail(message: string, context: Record<string, unknown>): RuntimeError {
@@ -35,10 +37,10 @@ function fail(message: string, context: Record<string, unknown>): RuntimeError {
 export async function startAppProcess(
   mainPath: string,
   env: Record<string, string> = {},
-  { startTimeoutMs = 10_000, inheritEnv = true }: StartAppProcessOptions = {},
+  { startTimeoutMs = 10_000, inheritEnv = true, nodeFlags = [] }: StartAppProcessOptions = {},
 ): Promise<AppProcess> {
   if (!existsSync(mainPath)) throw fail(`${mainPath} does not exist; build the app`, { mainPath });
-  const child = spawn(process.execPath, [mainPath], {
+  const child = spawn(process.execPath, [...nodeFlags, mainPath], {
     env: { ...(inheritEnv ? process.env : {}), ...env, ADMIN_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
