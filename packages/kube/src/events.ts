@@ -1,12 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { EventInput, KubeObject } from './types.js';
 
+/** An Event's timestamp: RFC 3339 in whole seconds, as client-go writes metav1.Time. */
+export function eventTimestamp(at: Date): string {
+  return at.toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
 /** Builds a core/v1 Event about `input.involvedObject`, as client-go's recorder does. */
 export function buildEvent(input: EventInput, now: Date): KubeObject {
   const { involvedObject: obj, type, reason, message, component, count = 1 } = input;
   const namespace = obj.metadata.namespace ?? 'default';
   const name = obj.metadata.name ?? 'unnamed';
-  const timestamp = now.toISOString().replace(/\.\d+Z$/, 'Z');
+  const timestamp = eventTimestamp(now);
   const event = {
     apiVersion: 'v1',
     kind: 'Event',

@@ -15,7 +15,7 @@ export {
   KubeErrorCode,
   type KubeErrorContext,
 } from './errors.js';
-export { buildEvent } from './events.js';
+export { buildEvent, eventTimestamp } from './events.js';
 export { EventStream } from './event-stream.js';
 export { HttpKubeClient, parseWatchLine, type HttpKubeClientOptions } from './http-kube-client.js';
 export { matchesLabels, parseLabelSelector } from './label-selector.js';

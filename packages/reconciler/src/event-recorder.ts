@@ -16,7 +16,13 @@
  * An event dropped (queue full, spam filter) is logged at debug level: Events are best
  * effort in Kubernetes too, and the reconcile's outcome is in the object's status.
  */
-import { isNotFound, type EventInput, type KubeClient, type KubeObject } from '@knative-ts/kube';
+import {
+  eventTimestamp,
+  isNotFound,
+  type EventInput,
+  type KubeClient,
+  type KubeObject,
+} from '@knative-ts/kube';
 import { realClock, type Clock } from './clock.js';
 import { silentLogger, type Logger } from './logger.js';
 
@@ -153,7 +159,7 @@ export class EventRecorder {
       try {
         await this.options.client.patch(
           { apiVersion: 'v1', kind: 'Event', namespace: previous.namespace, name: previous.name },
-          { count: total, lastTimestamp: eventTime(this.clock.now()) },
+          { count: total, lastTimestamp: eventTimestamp(new Date(this.clock.now())) },
         );
         this.remember(key, { ...previous, count: total });
         return;
@@ -183,9 +189,4 @@ export class EventRecorder {
 function keyOfObject(obj: KubeObject): string {
   const { namespace, name } = obj.metadata;
   return `${obj.kind}/${namespace ? `${namespace}/` : ''}${name ?? ''}`;
-}
-
-/** The Event timestamp format (seconds, as buildEvent writes it). */
-function eventTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 }
