@@ -3,6 +3,7 @@ import { apiError, KubeError, KubeErrorCode, type KubeErrorContext } from './err
 import { discoveryPath, RestMapper, type ApiResource } from './rest-mapper.js';
 import type { JsonPatchOperation } from './json-patch.js';
 import type { HttpRequest, HttpTransport } from './transport.js';
+
 import {
   refOf,
   type DeleteOptions,
@@ -17,6 +18,9 @@ import {
   type WatchEvent,
   type WatchOptions,
 } from './types.js';
+
+const MERGE_PATCH = 'application/merge-patch+json';
+const JSON_PATCH = 'application/json-patch+json';
 
 interface Status {
   code?: number;
@@ -162,36 +166,34 @@ export class HttpKubeClient implements KubeClient {
     });
   }
 
-  async patch<T extends KubeObject = KubeObject>(ref: ObjectRef, patch: object): Promise<T> {
-    return this.call<T>({
-      method: 'PATCH',
-      path: await this.path(ref),
-      body: patch,
-      contentType: 'application/merge-patch+json',
-      context: { verb: 'patch', ...ref },
-    });
+  patch<T extends KubeObject = KubeObject>(ref: ObjectRef, patch: object): Promise<T> {
+    return this.sendPatch<T>(ref, patch, { type: MERGE_PATCH, verb: 'patch' });
   }
 
-  async patchStatus<T extends KubeObject = KubeObject>(ref: ObjectRef, patch: object): Promise<T> {
-    return this.call<T>({
-      method: 'PATCH',
-      path: await this.path(ref, 'status'),
-      body: patch,
-      contentType: 'application/merge-patch+json',
-      context: { verb: 'patchStatus', ...ref },
-    });
+  patchStatus<T extends KubeObject = KubeObject>(ref: ObjectRef, patch: object): Promise<T> {
+    return this.sendPatch<T>(ref, patch, { type: MERGE_PATCH, verb: 'patchStatus' }, 'status');
   }
 
-  async jsonPatch<T extends KubeObject = KubeObject>(
+  jsonPatch<T extends KubeObject = KubeObject>(
     ref: ObjectRef,
     operations: readonly JsonPatchOperation[],
   ): Promise<T> {
+    return this.sendPatch<T>(ref, operations, { type: JSON_PATCH, verb: 'patch' });
+  }
+
+  /** One PATCH of the object (or its subresource), the patch format named by its content type. */
+  private async sendPatch<T>(
+    ref: ObjectRef,
+    body: object,
+    { type, verb }: { type: string; verb: string },
+    subresource?: string,
+  ): Promise<T> {
     return this.call<T>({
       method: 'PATCH',
-      path: await this.path(ref),
-      body: operations,
-      contentType: 'application/json-patch+json',
-      context: { verb: 'patch', ...ref },
+      path: await this.path(ref, subresource),
+      body,
+      contentType: type,
+      context: { verb, ...ref },
     });
   }
 
