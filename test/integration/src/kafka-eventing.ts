@@ -3,13 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseHttpEvent, serializeHttpEvent, type CloudEvent } from '@knative-ts/delivery';
-import { isNotFound, type KubeClient, type KubeObject } from '@knative-ts/kube';
+import type { KubeClient, KubeObject } from '@knative-ts/kube';
 import type { AppProcess } from '@knative-ts/runtime/testing';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { installCrds } from './crds.js';
 import { eventually, uniqueName } from './local-cluster.js';
-import { startEventing } from './local-eventing.js';
+import { deleteNamespaces, startEventing } from './local-eventing.js';
 
 // The KafkaChannel system: startEventing (local-eventing.ts, configured from the chart)
 // with only the controller and kafka-channel-dispatcher, against the real control plane
@@ -81,27 +81,7 @@ export async function startKafkaEventing(env: Record<string, string> = {}): Prom
       // topics and consumer groups, so the next suite's dispatcher does not start with
       // consumers of topics being deleted under it. A namespace still there after the wait
       // is left to the next controller, as before.
-      for (const name of namespaces) {
-        await sys.client
-          .delete({ apiVersion: 'v1', kind: 'Namespace', name })
-          .catch((err: unknown) => {
-            if (!isNotFound(err)) throw err;
-          });
-      }
-      await eventually(
-        'the test namespaces to be deleted',
-        async () => {
-          for (const name of namespaces) {
-            const gone = await sys.client.get({ apiVersion: 'v1', kind: 'Namespace', name }).then(
-              () => false,
-              (err: unknown) => isNotFound(err),
-            );
-            if (!gone) return undefined;
-          }
-          return true;
-        },
-        60_000,
-      ).catch((err: unknown) => {
+      await deleteNamespaces(sys.client, namespaces, { waitMs: 60_000 }).catch((err: unknown) => {
         process.stderr.write(`[kafka-eventing] ${(err as Error).message}; going on\n`);
       });
       await sys.stop();

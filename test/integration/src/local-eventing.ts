@@ -196,10 +196,37 @@ export function post(
   });
 }
 
-const deleteNamespace = (client: KubeClient, name: string) =>
-  client.delete({ apiVersion: 'v1', kind: 'Namespace', name }).catch((err: unknown) => {
+/**
+ * Deletes the namespaces (one already gone is fine); with `waitMs`, also waits until the
+ * API server no longer has them, i.e. their finalizers ran, and fails after that long.
+ */
+export async function deleteNamespaces(
+  client: KubeClient,
+  names: readonly string[],
+  { waitMs }: { waitMs?: number } = {},
+): Promise<void> {
+  const gone = (err: unknown) => {
     if (!isNotFound(err)) throw err;
-  });
+    return true;
+  };
+  for (const name of names) {
+    await client.delete({ apiVersion: 'v1', kind: 'Namespace', name }).catch(gone);
+  }
+  if (waitMs === undefined) return;
+  await eventually(
+    `namespaces ${names.join(', ')} to be deleted`,
+    async () => {
+      for (const name of names) {
+        const deleted = await client
+          .get({ apiVersion: 'v1', kind: 'Namespace', name })
+          .then(() => false, gone);
+        if (!deleted) return undefined;
+      }
+      return true;
+    },
+    waitMs,
+  );
+}
 
 /** The chart rendered for a system namespace with a suite's values, as npm start would install it. */
 export async function renderSuiteChart(
@@ -309,7 +336,7 @@ export async function startEventing(
     // Data plane first (it may still be delivering), then the controller.
     for (const [name, app] of [...started].reverse()) codes[name] = await stop(app);
     started.length = 0;
-    await deleteNamespace(client, system);
+    await deleteNamespaces(client, [system]);
     if (failures.length > 0) {
       throw new AggregateError(failures, `${failures.length} app(s) did not stop on SIGTERM`);
     }
