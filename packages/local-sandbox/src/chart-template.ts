@@ -10,11 +10,14 @@ import { runOrFail } from './command.js';
 import { SandboxError, SandboxErrorCode } from './errors.js';
 import { helmTemplateArgs, type ChartValues } from './helm.js';
 
-/** The helm binary: on PATH, else `<repo>/.local/bin/helm`. */
-export function helmPath(repo: string, path = process.env['PATH'] ?? ''): string {
+/**
+ * A command line tool (helm, kubectl): on PATH, else in `<repo>/.local/bin`, where
+ * `npm run cluster:up` installs it.
+ */
+export function toolPath(repo: string, tool: string, path = process.env['PATH'] ?? ''): string {
   const dirs = [...path.split(delimiter), join(repo, '.local/bin')].filter(Boolean);
   for (const dir of dirs) {
-    const candidate = join(dir, 'helm');
+    const candidate = join(dir, tool);
     try {
       accessSync(candidate, constants.X_OK);
       return candidate;
@@ -24,11 +27,14 @@ export function helmPath(repo: string, path = process.env['PATH'] ?? ''): string
   }
   throw new SandboxError(
     SandboxErrorCode.Config,
-    `helm is not on PATH nor in ${join(repo, '.local/bin')}`,
-    "run 'npm run cluster:up' (it installs helm into .local/bin), then 'source .local/env'",
-    { repo },
+    `${tool} is not on PATH nor in ${join(repo, '.local/bin')}`,
+    `run 'npm run cluster:up' (it installs ${tool} into .local/bin), then 'source .local/env'`,
+    { repo, tool },
   );
 }
+
+/** The helm binary: on PATH, else `<repo>/.local/bin/helm`. */
+export const helmPath = (repo: string, path?: string): string => toolPath(repo, 'helm', path);
 
 export interface ChartTemplate extends ChartValues {
   /** The repo whose charts/eventing is rendered. */

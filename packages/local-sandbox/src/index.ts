@@ -6,7 +6,8 @@ export {
   type ChartEnvironmentOptions,
   type RenderedConfig,
 } from './chart-environment.js';
-export { helmPath, renderChart, type ChartTemplate } from './chart-template.js';
+export { helmPath, renderChart, toolPath, type ChartTemplate } from './chart-template.js';
+export { run, type CommandResult } from './command.js';
 export { serviceUrl, type ServiceLike } from './cluster-urls.js';
 export { SandboxError, SandboxErrorCode } from './errors.js';
 export { hasSequenceResult, loadManifests, SEQUENCE_RESULT } from './example.js';

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
-import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
 import { crdFiles, deployDir } from './crds.js';
 import { installServingServiceCrd } from './eventing-sandbox.js';
-import { kubectl, type KubectlResult } from './kubectl.js';
+import { helm, kubectl, type KubectlResult } from './kubectl.js';
 import { eventually, localCluster, uniqueName } from './local-cluster.js';
 import { parseAllDocuments } from 'yaml';
 
@@ -19,34 +18,6 @@ const chartDir = join(repoRoot, 'charts/eventing');
 const chartCrdsDir = join(chartDir, 'files/crds');
 const manifestsFile = join(deployDir, 'eventing.yaml');
 const namespaceFile = join(deployDir, '100-namespace.yaml');
-
-/** Finds helm on PATH, then in `.local/bin` (as kubectlPath does for kubectl). */
-function helmPath(): string {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), join(repoRoot, '.local/bin')];
-  for (const dir of dirs.filter(Boolean)) {
-    try {
-      accessSync(join(dir, 'helm'), constants.X_OK);
-      return join(dir, 'helm');
-    } catch {
-      // not here; keep looking
-    }
-  }
-  throw new Error(`helm not found on PATH nor in ${join(repoRoot, '.local/bin')}`);
-}
-
-/** Runs helm against the local cluster; never rejects on a non-zero exit. */
-function helm(args: string[]): Promise<KubectlResult> {
-  const env = { ...process.env, KUBECONFIG: localCluster().kubeconfig };
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(helmPath(), args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 /** Fails with the command's output when it did not exit 0. */
 function ok(result: KubectlResult, what: string): KubectlResult {

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { run, toolPath } from '@knative-ts/local-sandbox';
 import { localCluster } from './local-cluster.js';
 
 /** What one kubectl run printed and how it ended. */
@@ -21,36 +20,22 @@ export interface KubectlOptions {
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /**
- * Finds kubectl on PATH, then in `.local/bin` where `npm run cluster:up` puts it;
- * throws naming both places when it is in neither.
+ * Runs `tool args` (found on PATH, then in `.local/bin` where `npm run cluster:up` puts it)
+ * against the local cluster; resolves with its exit code and output, never rejects on a
+ * non-zero exit.
  */
-export function kubectlPath(): string {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), join(repoRoot, '.local/bin')];
-  for (const dir of dirs.filter(Boolean)) {
-    const candidate = join(dir, 'kubectl');
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here; keep looking
-    }
-  }
-  throw new Error(
-    `kubectl not found on PATH nor in ${join(repoRoot, '.local/bin')}: run 'npm run cluster:up' and 'source .local/env'`,
-  );
+async function runTool(tool: string, args: string[], options: KubectlOptions) {
+  const result = await run(toolPath(repoRoot, tool), args, {
+    env: { KUBECONFIG: options.kubeconfig ?? localCluster().kubeconfig },
+    ...(options.input !== undefined && { input: options.input }),
+  });
+  return { ...result, code: result.code ?? -1 };
 }
 
-/** Runs kubectl against the local cluster; resolves with its exit code and output, never rejects on a non-zero exit. */
-export function kubectl(args: string[], options: KubectlOptions = {}): Promise<KubectlResult> {
-  const env = { ...process.env, KUBECONFIG: options.kubeconfig ?? localCluster().kubeconfig };
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(kubectlPath(), args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(options.input ?? '');
-  });
-}
+/** Runs kubectl against the local cluster (never rejects on a non-zero exit). */
+export const kubectl = (args: string[], options: KubectlOptions = {}): Promise<KubectlResult> =>
+  runTool('kubectl', args, options);
+
+/** Runs helm against the local cluster (never rejects on a non-zero exit). */
+export const helm = (args: string[], options: KubectlOptions = {}): Promise<KubectlResult> =>
+  runTool('helm', args, options);
