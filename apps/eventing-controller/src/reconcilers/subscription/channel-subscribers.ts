@@ -1,17 +1,7 @@
-import {
-  apiError,
-  isInvalid,
-  jsonEqual,
-  refOf,
-  type JsonPatchOperation,
-  type KubeClient,
-} from '@knative-ts/kube';
+import { jsonEqual, type JsonPatchOperation } from '@knative-ts/kube';
 import type { SubscriberSpec } from '@knative-ts/types';
 import type { Channelable } from './channel-lookup.js';
 import { withoutSubscriber, withSubscriber } from './resources/make-subscriber-spec.js';
-
-/** Fresh reads after a stale one before the reconcile gives up and is retried later. */
-export const MaxSubscriberWrites = 5;
 
 /**
  * The JSON Patch writing `subscribers` only if the channel's spec is still the one read.
@@ -57,36 +47,21 @@ export function changedSubscribers(
 }
 
 /**
- * Applies `change` to the channel's spec.subscribers, re-reading the channel from the API
- * server and recomputing when the cached one was stale (a Broker with many Triggers has
- * many Subscriptions writing the same list at once). Returns whether it wrote; throws a
- * conflict after MaxSubscriberWrites stale reads, so the reconcile is retried with
- * backoff, and any other error as it came.
+ * The list after `changes`, each applied to the list the ones before it left, and which of
+ * them changed it; `subscribers` is undefined when none did.
  */
-export async function writeSubscribers(
-  client: KubeClient,
-  cached: Channelable,
-  change: SubscriberChange,
-): Promise<boolean> {
-  let channel = cached;
-  for (let attempt = 1; attempt <= MaxSubscriberWrites; attempt++) {
-    const subscribers = changedSubscribers(channel, change);
-    if (!subscribers) return false;
-    try {
-      await client.jsonPatch(refOf(channel), subscribersPatch(channel, subscribers));
-      return true;
-    } catch (err) {
-      if (!isInvalid(err)) throw err;
-      const fresh = await client.get<Channelable>(refOf(channel));
-      // The same generation: the patch itself was refused, not a stale read.
-      if (fresh.metadata.generation === channel.metadata.generation) throw err;
-      channel = fresh;
-    }
-  }
-  throw apiError(
-    409,
-    'Conflict',
-    `spec.subscribers of ${channel.kind} "${channel.metadata.name ?? ''}" changed under ${MaxSubscriberWrites} writes in a row`,
-    { verb: 'patch', ...refOf(channel) },
-  );
+export function appliedChanges(
+  channel: Channelable,
+  changes: readonly SubscriberChange[],
+): { subscribers: SubscriberSpec[] | undefined; changed: boolean[] } {
+  let current = channel;
+  let subscribers: SubscriberSpec[] | undefined;
+  const changed = changes.map((change) => {
+    const next = changedSubscribers(current, change);
+    if (!next) return false;
+    subscribers = next;
+    current = { ...current, spec: { ...current.spec, subscribers: next } };
+    return true;
+  });
+  return { subscribers, changed };
 }

@@ -21,7 +21,7 @@ import {
   type DestinationResolver,
 } from '../../resolver/destination-resolver.js';
 import { channelOf, ChannelLookupError, type Channelable } from './channel-lookup.js';
-import { writeSubscribers } from './channel-subscribers.js';
+import { SubscriberWriter } from './subscriber-writer.js';
 import { makeSubscriberSpec } from './resources/make-subscriber-spec.js';
 
 export interface SubscriptionReconcilerOptions {
@@ -50,7 +50,11 @@ export const Reasons = {
  * status the channel's dispatcher writes. The finalizer removes the entry again.
  */
 export class SubscriptionReconciler implements KindReconciler<Subscription> {
-  constructor(private readonly options: SubscriptionReconcilerOptions) {}
+  private readonly subscribers: SubscriberWriter;
+
+  constructor(private readonly options: SubscriptionReconcilerOptions) {
+    this.subscribers = new SubscriberWriter(options.client);
+  }
 
   async reconcileKind(sub: Subscription): Promise<ReconcileResult> {
     sub.status ??= {};
@@ -95,7 +99,7 @@ export class SubscriptionReconciler implements KindReconciler<Subscription> {
     if (!added) return undefined;
     let removed: boolean;
     try {
-      removed = await writeSubscribers(this.options.client, channel, {
+      removed = await this.subscribers.write(channel, {
         uid: sub.metadata.uid ?? '',
       });
     } catch (err) {
@@ -179,7 +183,7 @@ export class SubscriptionReconciler implements KindReconciler<Subscription> {
   ): Promise<ReconcileResult> {
     let written: boolean;
     try {
-      written = await writeSubscribers(this.options.client, channel, {
+      written = await this.subscribers.write(channel, {
         uid: sub.metadata.uid ?? '',
         entryFor: (ch) => makeSubscriberSpec(sub, ch.spec ?? {}),
       });
