@@ -45,4 +45,35 @@ describe('Tracker', () => {
     tracker.onChanged(channel('c'));
     expect(enqueued).toEqual(['ns/a']);
   });
+
+  it('a change filter decides for updates only; adds and deletes always re-queue', () => {
+    const enqueued: string[] = [];
+    const tracker = new Tracker({ enqueue: (k) => enqueued.push(k), leaseMs: 60_000 });
+    const labelled = (label: string): KubeObject => ({
+      ...channel('c'),
+      metadata: { ...channel('c').metadata, labels: { l: label } },
+    });
+    // ns/a cares only about the label, ns/b about everything.
+    tracker.track(ref, 'ns/a', (old, obj) => old.metadata.labels?.l !== obj.metadata.labels?.l);
+    tracker.track(ref, 'ns/b');
+    const { onAdd, onUpdate, onDelete } = tracker.handlers();
+    onUpdate(labelled('x'), labelled('x'));
+    expect(enqueued).toEqual(['ns/b']);
+    onUpdate(labelled('x'), labelled('y'));
+    expect(enqueued).toEqual(['ns/b', 'ns/a', 'ns/b']);
+    enqueued.length = 0;
+    onAdd(labelled('y'));
+    onDelete(labelled('y'));
+    expect(enqueued).toEqual(['ns/a', 'ns/b', 'ns/a', 'ns/b']);
+  });
+
+  it('tracking again replaces the filter', () => {
+    const enqueued: string[] = [];
+    const tracker = new Tracker({ enqueue: (k) => enqueued.push(k), leaseMs: 60_000 });
+    tracker.track(ref, 'ns/a', () => false);
+    tracker.handlers().onUpdate(channel('c'), channel('c'));
+    tracker.track(ref, 'ns/a');
+    tracker.handlers().onUpdate(channel('c'), channel('c'));
+    expect(enqueued).toEqual(['ns/a']);
+  });
 });

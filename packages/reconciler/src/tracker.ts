@@ -9,6 +9,17 @@ export interface TrackedRef {
   name: string;
 }
 
+/**
+ * Whether an update of a tracked object (from `old` to `obj`) concerns one owner. Without
+ * one, every update re-queues the owner.
+ */
+export type ChangeFilter = (old: KubeObject, obj: KubeObject) => boolean;
+
+interface Track {
+  expiry: number;
+  relevant?: ChangeFilter;
+}
+
 export interface TrackerOptions {
   /** Re-queues an owner (its work-queue key). */
   enqueue: (ownerKey: string) => void;
@@ -28,23 +39,30 @@ function refKey({ apiVersion, kind, namespace, name }: TrackedRef): string {
  * track that is not renewed within `leaseMs` expires and the owner stops being notified.
  */
 export class Tracker {
-  private readonly tracks = new Map<string, Map<string, number>>();
+  private readonly tracks = new Map<string, Map<string, Track>>();
   private readonly clock: Clock;
 
   constructor(private readonly options: TrackerOptions) {
     this.clock = options.clock ?? realClock;
   }
 
-  /** Notes that `ownerKey` depends on `ref`, until the lease expires. */
-  track(ref: TrackedRef, ownerKey: string): void {
+  /**
+   * Notes that `ownerKey` depends on `ref`, until the lease expires; with `relevant`, only
+   * the updates it accepts re-queue the owner (adds and deletes always do).
+   */
+  track(ref: TrackedRef, ownerKey: string, relevant?: ChangeFilter): void {
     const key = refKey(ref);
-    const owners = this.tracks.get(key) ?? new Map<string, number>();
-    owners.set(ownerKey, this.clock.now() + this.options.leaseMs);
+    const owners = this.tracks.get(key) ?? new Map<string, Track>();
+    const expiry = this.clock.now() + this.options.leaseMs;
+    owners.set(ownerKey, relevant ? { expiry, relevant } : { expiry });
     this.tracks.set(key, owners);
   }
 
-  /** Re-queues every owner still tracking `obj`; use it as an informer handler. */
-  onChanged(obj: KubeObject): void {
+  /**
+   * Re-queues every owner still tracking `obj`; use it as an informer handler. `old` is the
+   * object before an update, for the owners' change filters.
+   */
+  onChanged(obj: KubeObject, old?: KubeObject): void {
     const key = refKey({
       apiVersion: obj.apiVersion,
       kind: obj.kind,
@@ -54,9 +72,9 @@ export class Tracker {
     const owners = this.tracks.get(key);
     if (!owners) return;
     const now = this.clock.now();
-    for (const [ownerKey, expiry] of owners) {
+    for (const [ownerKey, { expiry, relevant }] of owners) {
       if (expiry <= now) owners.delete(ownerKey);
-      else this.options.enqueue(ownerKey);
+      else if (!old || !relevant || relevant(old, obj)) this.options.enqueue(ownerKey);
     }
     if (owners.size === 0) this.tracks.delete(key);
   }
@@ -77,7 +95,7 @@ export class Tracker {
   } {
     return {
       onAdd: (obj) => this.onChanged(obj),
-      onUpdate: (_old, obj) => this.onChanged(obj),
+      onUpdate: (old, obj) => this.onChanged(obj, old),
       onDelete: (obj) => this.onChanged(obj),
     };
   }

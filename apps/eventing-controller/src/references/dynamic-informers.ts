@@ -92,10 +92,10 @@ export function trackingReferences(informers: DynamicInformers, tracker: Tracker
   return {
     get: (ref) => informers.get(ref),
     list: (ref, labelSelector) => informers.list(ref, labelSelector),
-    track(ref, ownerKey) {
+    track(ref, ownerKey, relevant) {
       // Creating the informer is what makes changes of this kind reach the tracker.
       informers.informerFor(ref.apiVersion, ref.kind);
-      tracker.track(ref, ownerKey);
+      tracker.track(ref, ownerKey, relevant);
     },
   };
 }

@@ -6,6 +6,7 @@ import {
   type ObjectRef,
   type ResourceRef,
 } from '@knative-ts/kube';
+import type { ChangeFilter } from '@knative-ts/reconciler';
 
 /**
  * How reconcilers read the objects they depend on, and ask to be re-queued when those
@@ -17,8 +18,11 @@ export interface References {
   get<T extends KubeObject = KubeObject>(ref: ObjectRef): Promise<T | undefined>;
   /** Objects of a type (in `ref.namespace` when set) matching an equality label selector. */
   list<T extends KubeObject = KubeObject>(ref: ResourceRef, labelSelector?: string): Promise<T[]>;
-  /** Re-queue `ownerKey` whenever the object `ref` changes (or appears). */
-  track(ref: ObjectRef, ownerKey: string): void;
+  /**
+   * Re-queue `ownerKey` whenever the object `ref` changes (or appears); with `relevant`,
+   * only on the updates it accepts.
+   */
+  track(ref: ObjectRef, ownerKey: string, relevant?: ChangeFilter): void;
 }
 
 /** `group/kind|ns/name`, version-free like the Tracker's keys, for logs and test assertions. */

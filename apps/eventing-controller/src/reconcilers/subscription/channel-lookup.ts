@@ -6,8 +6,10 @@ import {
   type ChannelableStatus,
   type Subscription,
 } from '@knative-ts/types';
+import type { ChangeFilter } from '@knative-ts/reconciler';
 import type { References } from '../../references/references.js';
 import { notFoundMessage } from '../../resolver/destination-resolver.js';
+import { subscriberChangeFilter } from './channel-change-filter.js';
 
 /** A channel of any kind, seen through the channelable duck type. */
 export type Channelable = KubeObject & { spec?: ChannelableSpec; status?: ChannelableStatus };
@@ -36,9 +38,14 @@ export async function channelOf(
   const namespace = sub.metadata.namespace ?? '';
   const { apiVersion, kind, name } = sub.spec.channel;
   const ref: ObjectRef = { apiVersion, kind, name, namespace };
-  const obj = await fetch<Channelable>(ref, references, ownerKey);
-  if (kind !== 'Channel' || parseApiVersion(apiVersion).group !== 'messaging.knative.dev')
-    return obj;
+  // The channel written to is re-read only for changes that concern this Subscription; a
+  // generic Channel for any change (its readiness and observedGeneration pick the backing
+  // channel).
+  const writtenTo = subscriberChangeFilter(sub.metadata.uid ?? '');
+  const generic =
+    kind === 'Channel' && parseApiVersion(apiVersion).group === 'messaging.knative.dev';
+  const obj = await fetch<Channelable>(ref, references, ownerKey, generic ? undefined : writtenTo);
+  if (!generic) return obj;
   const channel = obj as Channel;
   const backing = channel.status?.channel;
   if (!isReadyAndObserved(channel.metadata.generation, channel.status) || !backing) {
@@ -48,6 +55,7 @@ export async function channelOf(
     { apiVersion: backing.apiVersion, kind: backing.kind, name: backing.name, namespace },
     references,
     ownerKey,
+    writtenTo,
   );
 }
 
@@ -55,8 +63,9 @@ async function fetch<T extends KubeObject>(
   ref: ObjectRef,
   references: References,
   ownerKey: string,
+  relevant: ChangeFilter | undefined,
 ): Promise<T> {
-  references.track(ref, ownerKey);
+  references.track(ref, ownerKey, relevant);
   const obj = await references.get<T>(ref);
   if (!obj) throw new ChannelLookupError(notFoundMessage(ref), true);
   return obj;
