@@ -27,13 +27,14 @@ export function subscriberChangeFilter(uid: string): ChangeFilter {
   };
 }
 
-// One summary per update, shared by the filters of all the channel's Subscriptions: the
-// informer hands each of them the same pair of objects.
-const summaries = new WeakMap<KubeObject, { old: KubeObject; change: ChannelChange }>();
+// The informer hands every Subscription of the channel the same pair of objects, one
+// update at a time: the last summary serves all their filters. (A cache keyed by the new
+// object alone would keep each old version alive through the next: a chain of every
+// version of a channel of a thousand subscribers.)
+let last: { old: KubeObject; obj: KubeObject; change: ChannelChange } | undefined;
 
 function changeOf(old: Channelable, obj: Channelable): ChannelChange {
-  const cached = summaries.get(obj);
-  if (cached?.old === old) return cached.change;
+  if (last?.old === old && last.obj === obj) return last.change;
   const change: ChannelChange = {
     others: !jsonEqual(withoutLists(old), withoutLists(obj)),
     entries: new Set([
@@ -41,7 +42,7 @@ function changeOf(old: Channelable, obj: Channelable): ChannelChange {
       ...changedEntries(old.status?.subscribers, obj.status?.subscribers),
     ]),
   };
-  summaries.set(obj, { old, change });
+  last = { old, obj, change };
   return change;
 }
 
