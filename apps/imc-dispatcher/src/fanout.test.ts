@@ -43,7 +43,10 @@ describe('fanOut', () => {
 
   it('makes no request for a subscriber the prefilter skips, and counts it as taken', async () => {
     const { channel, sent } = channelTo(['http://a', 'http://b', 'http://c'], () => ok);
-    const prefilter = { skipper: () => (uri: string) => uri !== 'http://b' };
+    const prefilter = {
+      select: <S>(_e: unknown, subs: readonly S[], uriOf: (s: S) => string) =>
+        subs.filter((s) => uriOf(s) === 'http://b'),
+    };
     expect(await fanOut(channel, event, {}, { prefilter })).toEqual({ ok: true, failures: [] });
     expect(sent).toEqual(['http://b']);
   });

@@ -34,7 +34,7 @@ export interface FanoutOptions {
   /** The sender's cancellation (a sync sender that hung up): every delivery stops with it. */
   signal?: AbortSignal;
   /** Takes broker-filter's answer for Triggers whose filter rejects the event. */
-  prefilter?: Pick<TriggerPrefilter, 'skipper'>;
+  prefilter?: Pick<TriggerPrefilter, 'select'>;
 }
 
 /** Dispatch `event` to every subscriber of `channel`; never throws. */
@@ -44,9 +44,8 @@ export async function fanOut(
   headers: HeaderMap,
   { signal, prefilter }: FanoutOptions = {},
 ): Promise<FanoutResult> {
-  const skips = prefilter?.skipper(event);
-  const subs = skips
-    ? channel.subscribers.filter((sub) => !skips(sub.subscriber))
+  const subs = prefilter
+    ? prefilter.select(event, channel.subscribers, (sub) => sub.subscriber)
     : channel.subscribers;
   if (subs.length === 0) return { ok: true, failures: [] };
   const results = await Promise.all(

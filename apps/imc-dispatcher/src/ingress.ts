@@ -42,7 +42,7 @@ export interface IngressOptions {
   /** Registers the (type, source) of accepted events (`eventtype-auto-create`). */
   eventTypes?: EventTypeObserver;
   /** Spares broker-filter the Triggers whose filter rejects the event. */
-  prefilter?: Pick<TriggerPrefilter, 'skipper'>;
+  prefilter?: Pick<TriggerPrefilter, 'select'>;
 }
 
 /** The request handler of the event receiver (errors it throws become a 500). */

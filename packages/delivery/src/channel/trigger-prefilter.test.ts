@@ -10,11 +10,18 @@ const compile: CompileTriggerFilter = (spec) => {
   const attrs = spec.filter?.attributes ?? {};
   if ('invalid' in attrs) return { ok: false };
   if ('throws' in attrs) throw new Error('too deep');
+  calls.matches = 0;
   return {
     ok: true,
-    matches: (e) => Object.entries(attrs).every(([k, v]) => e.attributes[k] === v),
+    matches: (e) => {
+      calls.matches++;
+      return Object.entries(attrs).every(([k, v]) => e.attributes[k] === v);
+    },
+    ...(attrs['type'] && { exactType: attrs['type'] }),
   };
 };
+/** How often the compiled filters ran since the last compile (see the cost test). */
+const calls = { matches: 0 };
 
 function trigger(
   name: string,
@@ -104,5 +111,65 @@ describe('TriggerPrefilter.skips', () => {
     expect(skips(url('t'), event('b'))).toBe(false);
     p.delete(trigger('t', 'b'));
     expect(skips(url('t'), event('c'))).toBe(false);
+  });
+});
+
+describe('TriggerPrefilter.select', () => {
+  const prefilter = new TriggerPrefilter(FILTER_HOST, compile);
+  for (const t of [
+    trigger('orders', 'order.created'),
+    trigger('paid', 'order.paid'),
+    trigger('also-paid', 'order.paid'),
+    trigger('by-source', { source: '/s' }),
+    trigger('bad', { invalid: 'y' }),
+    trigger('unresolved', 'order.created', {}),
+  ]) {
+    prefilter.set(t);
+  }
+  const subscribers = [
+    url('orders'),
+    'http://sink.ns.svc/',
+    url('paid'),
+    url('by-source'),
+    url('orders', 'uid-old'),
+    url('bad'),
+    url('also-paid'),
+    url('unresolved'),
+    url('nobody'),
+  ].map((uri) => ({ uri }));
+
+  it.each([['order.created'], ['order.paid'], ['something.else']])(
+    'selects exactly the subscribers the skipper keeps, in order, for an event of type %s',
+    (type) => {
+      for (const e of [event(type), event(type, null), event(type, 'many')]) {
+        const skips = prefilter.skipper(e);
+        const want = subscribers.filter((s) => !(skips?.(s.uri) ?? false));
+        expect(prefilter.select(e, subscribers, (s) => s.uri)).toEqual(want);
+      }
+    },
+  );
+
+  it('does not run the filters of Triggers whose exact type the event does not have', () => {
+    const p = new TriggerPrefilter(FILTER_HOST, compile);
+    const many = Array.from({ length: 1000 }, (_, i) => trigger(`t${i}`, `type-${i}`));
+    for (const t of many) p.set(t);
+    const subs = many.map((t) => ({ uri: url(t.metadata.name ?? '') }));
+    p.select(event('type-7'), subs, (s) => s.uri); // builds the plan
+    calls.matches = 0;
+    expect(p.select(event('type-7'), subs, (s) => s.uri)).toEqual([subs[7]]);
+    expect(p.select(event('type-none'), subs, (s) => s.uri)).toEqual([]);
+    // Only t7's filter ran (once, for type-7); the other 999 were never looked at.
+    expect(calls.matches).toBe(1);
+  });
+
+  it('a Trigger change rebuilds the plan of a list already seen', () => {
+    const p = new TriggerPrefilter(FILTER_HOST, compile);
+    p.set(trigger('t', 'a'));
+    const subs = [{ uri: url('t') }];
+    expect(p.select(event('b'), subs, (s) => s.uri)).toEqual([]);
+    p.set(trigger('t', 'b'));
+    expect(p.select(event('b'), subs, (s) => s.uri)).toEqual(subs);
+    p.delete(trigger('t', 'b'));
+    expect(p.select(event('c'), subs, (s) => s.uri)).toEqual(subs);
   });
 });

@@ -22,17 +22,36 @@ import { TriggerUris } from './trigger-uri.js';
 /** `compileTriggerFilter` of @knative-ts/eventfilter (injected: no data-plane dependency). */
 export type CompileTriggerFilter = (
   spec: TriggerSpec,
-) => { ok: true; matches(event: CloudEvent): boolean } | { ok: false };
+) => { ok: true; matches(event: CloudEvent): boolean; exactType?: string } | { ok: false };
 
 interface KnownTrigger {
   uid: string;
   /** Undefined when the filter did not compile or there is no subscriber yet: never skip. */
   matches: ((event: CloudEvent) => boolean) | undefined;
+  /** The type the filter requires exactly, if any (see `select`). */
+  exactType?: string;
 }
+
+/**
+ * A channel's subscribers sorted for `select`, by position: those whose Trigger requires
+ * an exact type, under that type, and the others, which are tested one by one.
+ */
+interface SubscriberPlan {
+  byType: Map<string, number[]>;
+  others: number[];
+}
+
+const NONE: readonly number[] = [];
 
 export class TriggerPrefilter {
   private readonly triggers = new Map<string, KnownTrigger>();
   private readonly uris: TriggerUris;
+  /** Bumped by every Trigger change: the plans built before it are rebuilt. */
+  private version = 0;
+  private readonly plans = new WeakMap<
+    readonly unknown[],
+    { version: number; plan: SubscriberPlan }
+  >();
 
   constructor(
     brokerFilterHost: string,
@@ -44,23 +63,70 @@ export class TriggerPrefilter {
   /** Loads (or reloads) a Trigger from the informer. */
   set(trigger: Trigger): void {
     const { namespace = '', name = '', uid = '' } = trigger.metadata;
-    let matches: KnownTrigger['matches'];
+    let known: KnownTrigger = { uid, matches: undefined };
     if (trigger.status?.subscriberUri) {
       try {
         const filter = this.compileFilter(trigger.spec);
-        if (filter.ok) matches = (event) => filter.matches(event);
+        if (filter.ok) {
+          known = { uid, matches: (event) => filter.matches(event) };
+          if (filter.exactType !== undefined) known.exactType = filter.exactType;
+        }
       } catch {
         // broker-filter marks such a Trigger as matching nothing and reports it; here it
         // only means "do not skip": broker-filter gives the answer.
-        matches = undefined;
       }
     }
-    this.triggers.set(`${namespace}/${name}`, { uid, matches });
+    this.triggers.set(`${namespace}/${name}`, known);
+    this.version++;
   }
 
   delete(trigger: Trigger): void {
     const { namespace = '', name = '' } = trigger.metadata;
     this.triggers.delete(`${namespace}/${name}`);
+    this.version++;
+  }
+
+  /**
+   * The subscribers (in their order) the event must still be sent to: `skipper`'s answer
+   * for a whole fan-out, at a cost that does not grow with the Triggers the event's type
+   * rules out. A subscriber whose Trigger requires another exact type is not looked at: the
+   * skipper would skip it (its filter fails on the type). The plan behind this is built once
+   * per subscriber list (the array itself, as the channel table holds it) and Trigger set.
+   */
+  select<S>(event: CloudEvent, subscribers: readonly S[], uriOf: (s: S) => string): readonly S[] {
+    const skips = this.skipper(event);
+    if (!skips) return subscribers;
+    const plan = this.planFor(subscribers, uriOf);
+    const typed = plan.byType.get(event.attributes['type'] ?? '') ?? NONE;
+    const selected: S[] = [];
+    for (const i of mergeSorted(plan.others, typed)) {
+      const sub = subscribers[i] as S;
+      if (!skips(uriOf(sub))) selected.push(sub);
+    }
+    return selected;
+  }
+
+  private planFor<S>(subscribers: readonly S[], uriOf: (s: S) => string): SubscriberPlan {
+    const cached = this.plans.get(subscribers);
+    if (cached?.version === this.version) return cached.plan;
+    const plan: SubscriberPlan = { byType: new Map(), others: [] };
+    subscribers.forEach((sub, i) => {
+      const type = this.exactTypeFor(uriOf(sub));
+      if (type === undefined) plan.others.push(i);
+      else if (plan.byType.has(type)) plan.byType.get(type)?.push(i);
+      else plan.byType.set(type, [i]);
+    });
+    this.plans.set(subscribers, { version: this.version, plan });
+    return plan;
+  }
+
+  /** The exact type a subscriber's Trigger requires, when the skipper would trust its filter. */
+  private exactTypeFor(subscriberUri: string): string | undefined {
+    const target = this.uris.parse(subscriberUri);
+    if (target === undefined) return undefined;
+    const trigger = this.triggers.get(target.key);
+    if (trigger?.matches === undefined || trigger.uid !== target.uid) return undefined;
+    return trigger.exactType;
   }
 
   /**
@@ -80,4 +146,19 @@ export class TriggerPrefilter {
       return !trigger.matches(filtered);
     };
   }
+}
+
+/** The union of two ascending index lists, ascending. */
+function mergeSorted(a: readonly number[], b: readonly number[]): readonly number[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && (a[i] as number) < (b[j] as number)))
+      out.push(a[i++] as number);
+    else out.push(b[j++] as number);
+  }
+  return out;
 }

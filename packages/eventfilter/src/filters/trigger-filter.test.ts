@@ -213,3 +213,36 @@ describe('filters (Subscriptions API dialects)', () => {
     if (!tree.ok) expect(tree.errors[0]?.message).toMatch(/nested deeper than 64 levels/);
   });
 });
+
+describe('exactType: the type every matching event has', () => {
+  it.each<[string, Spec, string | undefined]>([
+    ['filter.attributes with a type', { filter: { attributes: { type: 'a', source: 's' } } }, 'a'],
+    ['filter.attributes type "" (any value)', { filter: { attributes: { type: '' } } }, undefined],
+    ['filter.attributes without a type', { filter: { attributes: { source: 's' } } }, undefined],
+    ['no filter', {}, undefined],
+    ['filters: an exact type among the members', F({ prefix: { source: '/' } }, TYPE), base.type],
+    ['filters: exact on type and source', F({ exact: { type: 'a', source: 's' } }), 'a'],
+    ['filters: only a prefix of type', F({ prefix: { type: 'com.' } }), undefined],
+    ['filters: an exact type under any (not required)', F({ any: [TYPE, OTHER] }), undefined],
+    ['filters: an exact type under not', F({ not: TYPE }), undefined],
+    [
+      'filters override filter.attributes',
+      { filter: { attributes: { type: 'a' } }, filters: [{ prefix: { type: 'b' } }] },
+      undefined,
+    ],
+  ])('%s: %s', (_name, spec, want) => {
+    const c = compileTriggerFilter(spec);
+    if (!c.ok) throw new Error(JSON.stringify(c.errors));
+    expect(c.exactType).toBe(want);
+  });
+
+  it('every event the filter passes has that type', () => {
+    for (const spec of [F(TYPE), { filter: { attributes: { type: base.type } } }]) {
+      const c = compileTriggerFilter(spec);
+      if (!c.ok) throw new Error('did not compile');
+      expect(c.exactType).toBe(base.type);
+      expect(c.matches(ev())).toBe(true);
+      expect(c.matches(ev({ type: 'other' }))).toBe(false);
+    }
+  });
+});

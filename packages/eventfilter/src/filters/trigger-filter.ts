@@ -12,6 +12,11 @@ export interface CompiledTriggerFilter {
   matches(event: FilterableEvent): boolean;
   /** The three-valued verdict, for explaining a decision ("which triggers match this event"). */
   verdict(event: FilterableEvent): Verdict;
+  /**
+   * A `type` every matching event has, when the filter requires one exactly: a dispatcher
+   * can then index Triggers by type and never look at those an event's type rules out.
+   */
+  exactType?: string;
 }
 
 /** A trigger whose filter cannot be compiled; `errors` feed the Trigger's Ready condition. */
@@ -38,9 +43,28 @@ export function compileTriggerFilter(
     predicate = noFilter;
   }
   if (errs.list.length > 0) return { ok: false, errors: errs.list };
+  const exactType = requiredType(spec);
   return {
     ok: true,
     matches: (event) => predicate(event.attributes) !== 'fail',
     verdict: (event) => predicate(event.attributes),
+    ...(exactType !== undefined && { exactType }),
   };
+}
+
+/**
+ * The type the filter requires exactly, if it does: one of the members of a non-empty
+ * `filters` (all of which must pass) that is an `exact` match on `type`, or else a
+ * non-empty `type` of `filter.attributes` (`""` there means "any value").
+ */
+function requiredType(spec: Pick<TriggerSpec, 'filter' | 'filters'>): string | undefined {
+  if (spec.filters && spec.filters.length > 0) {
+    // materialize takes `exact` first whenever it is non-empty, so such a member is
+    // exactly that string match (a second dialect next to it fails compilation).
+    const member = spec.filters.find((f) => typeof f.exact?.['type'] === 'string');
+    const type = member?.exact?.['type'];
+    return type === '' ? undefined : type;
+  }
+  const type = spec.filter?.attributes?.['type'];
+  return type === undefined || type === '' ? undefined : type;
 }
