@@ -1,5 +1,5 @@
 import type { KubeObject } from '@knative-ts/kube';
-import type { Broker, Condition } from '@knative-ts/types';
+import type { Broker, Condition, SubscriberSpec } from '@knative-ts/types';
 import type { References } from '../references/references.js';
 import { DestinationResolver } from '../resolver/destination-resolver.js';
 
@@ -92,3 +92,16 @@ export const brokerReference = {
   kind: 'Broker',
   name: 'default',
 };
+
+/** The InMemoryChannel `demo/c` at `generation`, with `subscribers` (none: no spec list). */
+export function channelFixture(
+  subscribers: SubscriberSpec[] | undefined,
+  generation = 1,
+): KubeObject & { spec?: { subscribers?: SubscriberSpec[] } } {
+  return {
+    apiVersion: 'messaging.knative.dev/v1',
+    kind: 'InMemoryChannel',
+    metadata: { namespace: testNamespace, name: 'c', generation },
+    spec: subscribers ? { subscribers } : {},
+  };
+}

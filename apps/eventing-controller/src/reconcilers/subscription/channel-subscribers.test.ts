@@ -1,4 +1,5 @@
 import type { SubscriberSpec } from '@knative-ts/types';
+import { channelFixture } from '../../testing/fixtures.js';
 import type { Channelable } from './channel-lookup.js';
 import {
   appliedChanges,
@@ -7,24 +8,12 @@ import {
   type SubscriberChange,
 } from './channel-subscribers.js';
 
-const ref = {
-  apiVersion: 'messaging.knative.dev/v1',
-  kind: 'InMemoryChannel',
-  namespace: 'demo',
-  name: 'c',
-};
 const mine: SubscriberSpec = { uid: 'mine', generation: 1, subscriberUri: 'http://mine' };
 const other: SubscriberSpec = { uid: 'other', generation: 1, subscriberUri: 'http://other' };
 const withMine = { uid: mine.uid ?? '', entryFor: () => mine };
 
-function channel(subscribers: SubscriberSpec[] | undefined, generation = 1): Channelable {
-  return {
-    apiVersion: ref.apiVersion,
-    kind: ref.kind,
-    metadata: { namespace: ref.namespace, name: ref.name, generation },
-    spec: subscribers ? { subscribers } : {},
-  };
-}
+const channel = (subscribers: SubscriberSpec[] | undefined, generation = 1): Channelable =>
+  channelFixture(subscribers, generation) as Channelable;
 
 describe('subscribersPatch', () => {
   it.each<[string, Channelable, object[]]>([

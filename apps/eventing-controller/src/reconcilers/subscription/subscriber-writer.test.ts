@@ -1,6 +1,7 @@
 import { apiError, isConflict, isInvalid, isNotFound, type KubeObject } from '@knative-ts/kube';
 import { FakeKubeClient } from '@knative-ts/kube/testing';
 import type { SubscriberSpec } from '@knative-ts/types';
+import { channelFixture } from '../../testing/fixtures.js';
 import type { Channelable } from './channel-lookup.js';
 import type { SubscriberChange } from './channel-subscribers.js';
 import { MaxSubscriberWrites, SubscriberWriter } from './subscriber-writer.js';
@@ -21,14 +22,8 @@ const mine = entry('mine');
 const other = entry('other');
 const withMine = adding('mine');
 
-function channel(subscribers: SubscriberSpec[] | undefined, generation = 1): Channelable {
-  return {
-    apiVersion: ref.apiVersion,
-    kind: ref.kind,
-    metadata: { namespace: ref.namespace, name: ref.name, generation },
-    spec: subscribers ? { subscribers } : {},
-  };
-}
+const channel = (subscribers: SubscriberSpec[] | undefined, generation = 1): Channelable =>
+  channelFixture(subscribers, generation) as Channelable;
 
 /** A store holding `stored` (e.g. a channel another writer moved on from the cached copy). */
 function storeAt(stored: Channelable) {
