@@ -1,5 +1,14 @@
 import { helmInstallArgs, helmTemplateArgs } from './helm.js';
 
+/** An install with nothing but the required fields. */
+const bare = {
+  release: 'eventing',
+  chart: 'charts/eventing',
+  namespace: 'ns',
+  backends: {},
+  enable: [],
+};
+
 describe('helmInstallArgs', () => {
   it('installs the loaded images with the backends of .local/env, the enabled dispatchers, and waits', () => {
     expect(
@@ -43,24 +52,14 @@ describe('helmInstallArgs', () => {
   });
 
   it('sets nothing that is not given, and waits only when asked', () => {
-    const args = helmInstallArgs({
-      release: 'eventing',
-      chart: 'charts/eventing',
-      namespace: 'ns',
-      backends: {},
-      enable: [],
-    });
+    const args = helmInstallArgs(bare);
     expect(args).not.toContain('--set-string');
     expect(args).not.toContain('--wait');
   });
 
   it('passes structured values as JSON, null removing a default', () => {
     const args = helmInstallArgs({
-      release: 'eventing',
-      chart: 'charts/eventing',
-      namespace: 'ns',
-      backends: {},
-      enable: [],
+      ...bare,
       values: {
         defaultChannel: { apiVersion: 'messaging.knative.dev/v1beta1', kind: 'KafkaChannel' },
         'brokerDefaults.delivery': null,

@@ -122,11 +122,21 @@ export class TriggerPrefilter {
 
   /** The exact type a subscriber's Trigger requires, when the skipper would trust its filter. */
   private exactTypeFor(subscriberUri: string): string | undefined {
+    return this.trustedTrigger(subscriberUri)?.exactType;
+  }
+
+  /**
+   * The Trigger behind a subscriber URI whose filter decides for broker-filter: the URI is
+   * broker-filter's path for it, under the same UID, and its filter compiled.
+   */
+  private trustedTrigger(
+    subscriberUri: string,
+  ): (KnownTrigger & { matches: NonNullable<KnownTrigger['matches']> }) | undefined {
     const target = this.uris.parse(subscriberUri);
     if (target === undefined) return undefined;
     const trigger = this.triggers.get(target.key);
     if (trigger?.matches === undefined || trigger.uid !== target.uid) return undefined;
-    return trigger.exactType;
+    return trigger as KnownTrigger & { matches: NonNullable<KnownTrigger['matches']> };
   }
 
   /**
@@ -139,11 +149,8 @@ export class TriggerPrefilter {
     // What broker-filter's filter sees: the event without its TTL, made once per event.
     const filtered = stripBrokerTtl(event).event;
     return (subscriberUri) => {
-      const target = this.uris.parse(subscriberUri);
-      if (target === undefined) return false;
-      const trigger = this.triggers.get(target.key);
-      if (trigger?.matches === undefined || trigger.uid !== target.uid) return false;
-      return !trigger.matches(filtered);
+      const trigger = this.trustedTrigger(subscriberUri);
+      return trigger !== undefined && !trigger.matches(filtered);
     };
   }
 }
