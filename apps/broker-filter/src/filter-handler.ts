@@ -51,13 +51,12 @@ export function createFilterHandler(o: FilterHandlerOptions): EventRequestHandle
     try {
       const reading = await readEvent(req, o.maxBodyBytes);
       if (!reading.ok) return writeRefusal(res, reading);
-      const hungUp = abortOnHangUp(res);
       const answer = await deliverToTrigger(o, {
         trigger,
         event: reading.event,
         headers: req.headers,
-        signal: hungUp.signal,
-      }).finally(() => hungUp.dispose());
+        signal: abortOnHangUp(res),
+      });
       if (res.destroyed) return;
       res.writeHead(answer.status, answer.headers);
       res.end(answer.body);

@@ -143,15 +143,13 @@ async function forward(
   exchange: { req: IncomingMessage; res: ServerResponse },
 ): Promise<number> {
   const { broker, url, event } = target;
-  const hungUp = abortOnHangUp(exchange.res);
   const started = now();
   const sent = await o.sender.send(event, url, {
     config: { ...NO_RETRIES, timeoutMs: o.forwardTimeoutMs },
     role: 'forward',
     headers: passThroughHeaders(exchange.req.headers),
-    signal: hungUp.signal,
+    signal: abortOnHangUp(exchange.res),
   });
-  hungUp.dispose();
   const status = sent.ok ? sent.status : sent.failure.status;
   if (status !== undefined) {
     o.metrics.dispatched(report(broker, event.attributes['type'] ?? '', status), now() - started);

@@ -84,12 +84,10 @@ async function handle(o: IngressOptions, req: IncomingMessage, res: ServerRespon
       o.inFlight.track(work.finally(() => ticket.release()));
       return;
     }
-    const hungUp = abortOnHangUp(res);
     const result = await fanOut(channel, event, req.headers, {
-      signal: hungUp.signal,
+      signal: abortOnHangUp(res),
       prefilter: o.prefilter,
     });
-    hungUp.dispose();
     logFailures(o, channel, event, result);
     if (result.ok) return writeText(res, 202, '');
     writeText(res, 500, `${result.failures.length} subscriber(s) did not take the event`);

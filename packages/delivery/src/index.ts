@@ -155,7 +155,7 @@ export {
   type AdmissionLimits,
   type AdmissionTicket,
 } from './receiver/admission.js';
-export { abortOnHangUp, type HangUpSignal } from './receiver/hang-up.js';
+export { abortOnHangUp } from './receiver/hang-up.js';
 export { logDeliveryFailures, observeAll, type FailureLogger } from './sender/failure-log.js';
 export {
   boundedDelayMs,

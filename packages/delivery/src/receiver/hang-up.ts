@@ -3,20 +3,32 @@
  * its connection before the answer was written. Passed to the Sender, it stops the onward
  * delivery of a caller that already gave up — and so will retry — instead of letting its
  * retries pile up behind work nobody waits for.
+ *
+ * The signal belongs to the connection, not to the request: a keep-alive connection
+ * carries one request at a time, and a hang-up ends whatever it carries. One controller
+ * and one listener per connection, instead of per request, spare each event an
+ * AbortController and two listener changes on the hot path.
  */
+import type { Socket } from 'node:net';
 import type { ServerResponse } from 'node:http';
 
-export interface HangUpSignal {
-  signal: AbortSignal;
-  /** Stop listening (once the answer is decided). */
-  dispose(): void;
+const byConnection = new WeakMap<Socket, AbortSignal>();
+
+/** The signal of the connection that carries `res`. */
+export function abortOnHangUp(res: ServerResponse): AbortSignal {
+  const socket = res.socket;
+  if (socket === null || socket.destroyed) return AbortSignal.abort(hangUpReason());
+  let signal = byConnection.get(socket);
+  if (signal === undefined) {
+    const controller = new AbortController();
+    signal = controller.signal;
+    byConnection.set(socket, signal);
+    // A connection that closes after its last answer aborts a signal nobody listens to.
+    socket.once('close', () => controller.abort(hangUpReason()));
+  }
+  return signal;
 }
 
-export function abortOnHangUp(res: ServerResponse): HangUpSignal {
-  const controller = new AbortController();
-  const onClose = (): void => {
-    if (!res.writableEnded) controller.abort(new Error('the client closed the connection'));
-  };
-  res.on('close', onClose);
-  return { signal: controller.signal, dispose: () => res.off('close', onClose) };
+function hangUpReason(): Error {
+  return new Error('the client closed the connection');
 }
