@@ -99,6 +99,35 @@ describe('LocalResolver', () => {
     expect(kube.actions.filter((a) => a.verb === 'get')).toHaveLength(gets + 1);
   });
 
+  it('shares one lookup between the URLs of a Service, and drops them with it', async () => {
+    let now = 0;
+    const kube = new FakeKubeClient({
+      objects: [service('multi', 'ns1'), localSlice('multi', 'ns1', 40007)],
+    });
+    const resolver = new LocalResolver({ kube, cacheTtlMs: 1000, now: () => now });
+    const reads = (): number => kube.actions.length;
+    const [a, b] = ['a/1', 'b/2?x=1'].map((p) => `http://multi.ns1.svc.cluster.local/${p}`);
+    const connect = async (url = ''): Promise<string> => (await resolver.resolve(url)).connectUrl;
+    expect(await connect(a)).toBe('http://127.0.0.1:40007/a/1');
+    const afterLookup = reads();
+    // A second URL of the same Service, later: it reuses the lookup, and its expiry.
+    now = 500;
+    expect(await connect(b)).toBe('http://127.0.0.1:40007/b/2?x=1');
+    expect(reads()).toBe(afterLookup);
+    kube.seed(localSlice('multi', 'ns1', 40008));
+    now = 900;
+    expect([await connect(a), await connect(b)]).toEqual([
+      'http://127.0.0.1:40007/a/1',
+      'http://127.0.0.1:40007/b/2?x=1',
+    ]);
+    // Past the lookup's expiry both URLs see the new port, though `b` was cached at 500.
+    now = 1100;
+    expect([await connect(a), await connect(b)]).toEqual([
+      'http://127.0.0.1:40008/a/1',
+      'http://127.0.0.1:40008/b/2?x=1',
+    ]);
+  });
+
   it('uses the cluster domain it is given', async () => {
     const kube = new FakeKubeClient({
       objects: [service('sub', 'ns1'), localSlice('sub', 'ns1', 40001)],

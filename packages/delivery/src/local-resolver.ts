@@ -47,6 +47,18 @@ interface EndpointSliceObject extends KubeObject {
 const LOOPBACK = '127.0.0.1';
 const LOCAL_ADDRESSES = new Set([LOOPBACK, 'localhost']);
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+// Destination URLs come from user objects: the per-URL answers are bounded.
+const MAX_CACHED_TARGETS = 4096;
+
+interface CachedPort {
+  expires: number;
+  port: Promise<number>;
+}
+
+interface CachedTarget {
+  expires: number;
+  target: Promise<ResolvedTarget>;
+}
 
 /** Resolves cluster Service addresses to local ports; `resolve` is a ResolveTarget. */
 export class LocalResolver {
@@ -55,7 +67,9 @@ export class LocalResolver {
   private readonly ttl: number;
   private readonly maxHops: number;
   private readonly now: () => number;
-  private readonly cache = new Map<string, { expires: number; port: Promise<number> }>();
+  /** Service lookups by host and port, shared by every URL on that Service. */
+  private readonly ports = new Map<string, CachedPort>();
+  private readonly targets = new Map<string, CachedTarget>();
 
   constructor(options: LocalResolverOptions) {
     this.kube = options.kube;
@@ -65,29 +79,48 @@ export class LocalResolver {
     this.now = options.now ?? Date.now;
   }
 
-  /** The target for `url`: non-cluster hosts are returned unchanged. */
-  readonly resolve: ResolveTarget = async (url) => {
-    const parsed = new URL(url);
-    if (this.serviceOf(parsed.hostname) === undefined) {
-      return { connectUrl: url, hostHeader: parsed.host };
-    }
-    const servicePort = Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80));
-    const port = await this.cachedPort(parsed.hostname, servicePort);
-    const connect = new URL(url);
-    connect.hostname = LOOPBACK;
-    connect.port = String(port);
-    return { connectUrl: connect.toString(), hostHeader: parsed.host };
+  /**
+   * The target for `url`: non-cluster hosts are returned unchanged. Each URL's answer is
+   * kept as long as the Service lookup behind it, so the hot path parses and rebuilds no
+   * URL per request.
+   */
+  readonly resolve: ResolveTarget = (url) => {
+    const now = this.now();
+    const hit = this.targets.get(url);
+    if (hit !== undefined && hit.expires > now) return hit.target;
+    const resolved = this.resolveUncached(url, now);
+    if (this.targets.size >= MAX_CACHED_TARGETS) this.targets.clear();
+    this.targets.set(url, resolved);
+    // Failures are not cached: the next request asks the API server again.
+    resolved.target.catch(() => this.targets.delete(url));
+    return resolved.target;
   };
 
-  private cachedPort(hostname: string, servicePort: number): Promise<number> {
+  private resolveUncached(url: string, now: number): CachedTarget {
+    const parsed = new URL(url);
+    if (this.serviceOf(parsed.hostname) === undefined) {
+      const target = { connectUrl: url, hostHeader: parsed.host };
+      return { expires: Infinity, target: Promise.resolve(target) };
+    }
+    const servicePort = Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80));
+    const lookup = this.cachedPort(parsed.hostname, servicePort, now);
+    const target = lookup.port.then((port) => {
+      const connect = new URL(url);
+      connect.hostname = LOOPBACK;
+      connect.port = String(port);
+      return { connectUrl: connect.toString(), hostHeader: parsed.host };
+    });
+    return { expires: lookup.expires, target };
+  }
+
+  private cachedPort(hostname: string, servicePort: number, now: number): CachedPort {
     const key = `${hostname}:${servicePort}`;
-    const hit = this.cache.get(key);
-    if (hit !== undefined && hit.expires > this.now()) return hit.port;
-    const port = this.lookup(hostname, servicePort);
-    this.cache.set(key, { expires: this.now() + this.ttl, port });
-    // Failures are not cached: the next request asks the API server again.
-    port.catch(() => this.cache.delete(key));
-    return port;
+    const hit = this.ports.get(key);
+    if (hit !== undefined && hit.expires > now) return hit;
+    const entry = { expires: now + this.ttl, port: this.lookup(hostname, servicePort) };
+    this.ports.set(key, entry);
+    entry.port.catch(() => this.ports.delete(key));
+    return entry;
   }
 
   /** `<name>.<namespace>` of a cluster Service host, or undefined for other hosts. */
