@@ -206,7 +206,7 @@ describe('charts/eventing', () => {
         .filter((d): d is Deployment => d?.kind === 'Deployment')
         .map((d) => [d.metadata?.name, d.spec?.template?.spec?.containers?.[0]?.command]),
     );
-    const defaults = ['--max-semi-space-size=8', '--heap-growing-percent=30'];
+    const defaults = ['--max-semi-space-size=4', '--heap-growing-percent=30'];
     expect(commands).toEqual({
       'eventing-controller': ['node', '--max-old-space-size=300', 'dist/main.js'],
       'broker-filter': ['node', 'dist/main.js'],
