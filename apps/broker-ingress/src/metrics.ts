@@ -7,8 +7,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { childName } from '@knative-ts/types';
-import { labelKey, MetricChildren } from '@knative-ts/runtime';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import {
+  labelKey,
+  LabelledCounter,
+  LabelledHistogram,
+  MetricChildren,
+  type CounterChild,
+  type HistogramChild,
+} from '@knative-ts/runtime';
+import type { Registry } from 'prom-client';
 
 /**
  * Knative's Prometheus names: its OpenCensus exporter put the component before each view
@@ -49,23 +56,23 @@ export interface IngressMetricsOptions {
 
 /** The two ingress metrics, registered on the app's registry. */
 export class IngressMetrics {
-  private readonly count: Counter<Label>;
-  private readonly latency: Histogram<Label>;
+  private readonly count: LabelledCounter<Label>;
+  private readonly latency: LabelledHistogram<Label>;
   private readonly uniqueName: string;
   private readonly containerName: string;
-  private readonly counts: MetricChildren<Counter.Internal>;
-  private readonly latencies: MetricChildren<Histogram.Internal<Label>>;
+  private readonly counts: MetricChildren<CounterChild>;
+  private readonly latencies: MetricChildren<HistogramChild>;
 
   constructor(options: IngressMetricsOptions) {
     this.uniqueName = options.uniqueName ?? childName(`${options.podName}-`, randomUUID());
     this.containerName = options.containerName;
-    this.count = new Counter({
+    this.count = new LabelledCounter({
       name: `${METRIC_PREFIX}event_count`,
       help: 'Number of events received by a Broker',
       labelNames: INGRESS_LABELS,
       registers: [options.registry],
     });
-    this.latency = new Histogram({
+    this.latency = new LabelledHistogram({
       name: `${METRIC_PREFIX}event_dispatch_latencies`,
       help: 'The time spent dispatching an event to a Channel',
       labelNames: INGRESS_LABELS,

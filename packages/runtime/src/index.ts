@@ -22,6 +22,12 @@ export {
   type LogLevel,
 } from './logger.js';
 export { createMetricsRegistry, Registry } from './metrics.js';
+export {
+  LabelledCounter,
+  LabelledHistogram,
+  type CounterChild,
+  type HistogramChild,
+} from './labelled-metrics.js';
 export { labelKey, MetricChildren } from './metric-children.js';
 export { Readiness, type FailingCheck, type ReadinessCheck } from './readiness.js';
 export {

@@ -1,9 +1,9 @@
 /**
- * The child of a labelled metric for each label set, kept: prom-client validates and
- * hashes the label object on every `inc`/`observe`, a few percent of a data-plane app's
- * CPU per event. The caller keys a label set by its values (cheap to build); the children
- * are bounded and cleared when full, since label sets are per namespace / trigger / type /
- * status and the ones in use come back at once.
+ * The child of a labelled metric for each label set, kept: finding a label set's series
+ * costs an object and a sorted key, too much for every `inc`/`observe` on the hot path.
+ * The caller keys a label set by its values (cheap to build); the children are bounded and
+ * cleared when full, since label sets are per namespace / trigger / type / status and the
+ * ones in use come back at once (a child made again finds the same series).
  */
 const DEFAULT_MAX_CHILDREN = 10_000;
 

@@ -8,8 +8,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { childName } from '@knative-ts/types';
-import { labelKey, MetricChildren } from '@knative-ts/runtime';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import {
+  labelKey,
+  LabelledCounter,
+  LabelledHistogram,
+  MetricChildren,
+  type CounterChild,
+  type HistogramChild,
+} from '@knative-ts/runtime';
+import type { Registry } from 'prom-client';
 
 /**
  * Knative's Prometheus names: its OpenCensus exporter put the component before each view
@@ -51,33 +58,33 @@ export interface FilterMetricsOptions {
 
 /** The three broker-filter metrics, registered on the app's registry. */
 export class FilterMetrics {
-  private readonly count: Counter<Label>;
-  private readonly dispatch: Histogram<Label>;
-  private readonly processing: Histogram<TriggerLabel>;
+  private readonly count: LabelledCounter<Label>;
+  private readonly dispatch: LabelledHistogram<Label>;
+  private readonly processing: LabelledHistogram<TriggerLabel>;
   private readonly uniqueName: string;
   private readonly containerName: string;
-  private readonly counts: MetricChildren<Counter.Internal>;
-  private readonly dispatches: MetricChildren<Histogram.Internal<Label>>;
-  private readonly processings: MetricChildren<Histogram.Internal<TriggerLabel>>;
+  private readonly counts: MetricChildren<CounterChild>;
+  private readonly dispatches: MetricChildren<HistogramChild>;
+  private readonly processings: MetricChildren<HistogramChild>;
 
   constructor(options: FilterMetricsOptions) {
     this.uniqueName = options.uniqueName ?? childName(`${options.podName}-`, randomUUID());
     this.containerName = options.containerName;
     const registers = [options.registry];
-    this.count = new Counter({
+    this.count = new LabelledCounter({
       name: `${METRIC_PREFIX}event_count`,
       help: 'Number of events received by a Trigger',
       labelNames: FILTER_LABELS,
       registers,
     });
-    this.dispatch = new Histogram({
+    this.dispatch = new LabelledHistogram({
       name: `${METRIC_PREFIX}event_dispatch_latencies`,
       help: 'The time spent dispatching an event to a Trigger subscriber',
       labelNames: FILTER_LABELS,
       buckets: LATENCY_BUCKETS_MS,
       registers,
     });
-    this.processing = new Histogram({
+    this.processing = new LabelledHistogram({
       name: `${METRIC_PREFIX}event_processing_latencies`,
       help: 'The time spent processing an event before it is dispatched to a Trigger subscriber',
       labelNames: TRIGGER_LABELS,

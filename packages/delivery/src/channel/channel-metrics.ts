@@ -7,8 +7,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DeliveryObserver } from '../sender/outcome.js';
-import { labelKey, MetricChildren } from '@knative-ts/runtime';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import {
+  labelKey,
+  LabelledCounter,
+  LabelledHistogram,
+  MetricChildren,
+  type CounterChild,
+  type HistogramChild,
+} from '@knative-ts/runtime';
+import type { Registry } from 'prom-client';
 
 /** knative.dev/pkg `metrics.Buckets125(1, 10000)`. */
 export const DISPATCH_BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000];
@@ -41,25 +48,25 @@ export interface ChannelMetricsOptions {
 
 /** The two channel metrics, registered on the app's registry. */
 export class ChannelMetrics {
-  private readonly count: Counter<(typeof LABELS)[number]>;
-  private readonly latency: Histogram<(typeof LABELS)[number]>;
+  private readonly count: LabelledCounter<(typeof LABELS)[number]>;
+  private readonly latency: LabelledHistogram<(typeof LABELS)[number]>;
   private readonly uniqueName: string;
   private readonly containerName: string;
   private readonly children: MetricChildren<{
-    count: Counter.Internal;
-    latency: Histogram.Internal<(typeof LABELS)[number]>;
+    count: CounterChild;
+    latency: HistogramChild;
   }>;
 
   constructor(options: ChannelMetricsOptions) {
     this.uniqueName = options.uniqueName ?? childName(options.podName, randomUUID());
     this.containerName = options.containerName;
-    this.count = new Counter({
+    this.count = new LabelledCounter({
       name: `${options.metricPrefix ?? ''}event_count`,
       help: 'Number of events dispatched by the channel',
       labelNames: LABELS,
       registers: [options.registry],
     });
-    this.latency = new Histogram({
+    this.latency = new LabelledHistogram({
       name: `${options.metricPrefix ?? ''}event_dispatch_latencies`,
       help: 'The time spent by the channel dispatching an event',
       labelNames: LABELS,
