@@ -50,6 +50,28 @@ describe('Informer', () => {
     await informer.stop();
   });
 
+  it('keeps no managedFields, from the list or the watch', async () => {
+    const managed = (name: string): KubeObject => {
+      const obj = widget(name);
+      Object.assign(obj.metadata, {
+        managedFields: [{ manager: 'kubectl', operation: 'Apply', fieldsV1: { 'f:spec': {} } }],
+      });
+      return obj;
+    };
+    const { client, informer } = setup([managed('listed')]);
+    const handed: KubeObject[] = [];
+    informer.addEventHandler({ onAdd: (o) => handed.push(o) });
+    informer.start();
+    await informer.waitForSync();
+    await client.create(managed('watched'));
+    await flush();
+    const cached = ['listed', 'watched'].map((name) => informer.cache.get('ns', name));
+    expect(cached.map((o) => o?.metadata.name)).toEqual(['listed', 'watched']);
+    for (const obj of [...cached, ...handed])
+      expect(obj?.metadata).not.toHaveProperty('managedFields');
+    await informer.stop();
+  });
+
   it('re-delivers every cached object as an update on resync', async () => {
     const { clock, informer, seen } = setup([widget('a'), widget('b')], 60_000);
     informer.start();

@@ -169,6 +169,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   private upsert(obj: T): void {
+    withoutManagedFields(obj);
     const old = this.cache.set(obj);
     if (!old) this.dispatch('onAdd', [obj]);
     else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) {
@@ -204,4 +205,15 @@ export class Informer<T extends KubeObject = KubeObject> {
       this.log.error({ err, kind: this.ref.kind, handler: which }, 'event handler threw');
     }
   }
+}
+
+/**
+ * Drops `metadata.managedFields` from an object entering the cache (client-go's
+ * TransformStripManagedFields): no reconciler reads it, an update that leaves it out keeps
+ * the server's, and it is often the largest part of an object: on a channel with 1,000
+ * subscribers it lists every entry's fields once per writer.
+ */
+function withoutManagedFields(obj: KubeObject): void {
+  const metadata = obj.metadata as KubeObject['metadata'] & { managedFields?: unknown };
+  if (metadata.managedFields !== undefined) delete metadata.managedFields;
 }
