@@ -60,12 +60,19 @@ const chart = chartEnvironment(
   { namespace: 'knative-eventing', podName: (app) => app },
 );
 
-/** One of this repo's built apps (apps/<name>/dist/main.js) as a child process. */
+/**
+ * One of this repo's built apps (apps/<name>/dist/main.js) as a child process, with its
+ * Deployment's Node flags and allocator settings (MALLOC_*); the bench gives the rest.
+ */
 export function spawnApp(name, env, label = name) {
   const nodeFlags = chart.nodeFlags[name];
   if (nodeFlags === undefined) throw new Error(`the chart renders no Deployment ${name}`);
+  const allocator = Object.entries(chart.apps[name] ?? {}).filter(([k]) => k.startsWith('MALLOC_'));
   const main = join(repo, 'apps', name, 'dist/main.js');
-  return spawnNode([...nodeFlags, ...profileArgs(label), main], env);
+  return spawnNode([...nodeFlags, ...profileArgs(label), main], {
+    ...Object.fromEntries(allocator),
+    ...env,
+  });
 }
 
 export function stopChildren() {

@@ -176,6 +176,11 @@ describe('charts/eventing', () => {
       '/kafka/bootstrapServers',
     ],
     ['a Node flag that is not a --flag', ['--set-json', 'nodeFlags=["-e x"]'], '/nodeFlags/0'],
+    [
+      'a negative malloc threshold',
+      ['--set', 'mallocMmapThresholdBytes=-1'],
+      '/mallocMmapThresholdBytes',
+    ],
   ])('rejects values its schema does not allow: %s', async (_case, args, message) => {
     const result = await helm(['template', release, chartDir, ...args]);
     expect(result.code).not.toBe(0);
@@ -214,6 +219,29 @@ describe('charts/eventing', () => {
       'imc-dispatcher': ['node', ...defaults, 'dist/main.js'],
       'ping-adapter': ['node', ...defaults, 'dist/main.js'],
     });
+  });
+
+  it.each([
+    ['the default', [], '131072'],
+    ['another threshold', ['--set', 'mallocMmapThresholdBytes=262144'], '262144'],
+    ["glibc's own (0)", ['--set', 'mallocMmapThresholdBytes=0'], undefined],
+  ])("sets every app's malloc mmap threshold: %s", async (_case, args, expected) => {
+    const rendered = ok(await helm(['template', release, chartDir, ...args]), 'helm template');
+    type Deployment = {
+      kind?: string;
+      spec?: {
+        template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } };
+      };
+    };
+    const thresholds = parseAllDocuments(rendered.stdout)
+      .map((d) => d.toJS() as Deployment | null)
+      .filter((d): d is Deployment => d?.kind === 'Deployment')
+      .map((d) => {
+        const env = d.spec?.template?.spec?.containers?.[0]?.env ?? [];
+        return env.find((e) => e.name === 'MALLOC_MMAP_THRESHOLD_')?.value;
+      });
+    expect(thresholds).toHaveLength(5);
+    expect(new Set(thresholds)).toEqual(new Set([expected]));
   });
 
   it('grants the durable channel dispatchers read on Triggers and Brokers, as imc-dispatcher', async () => {
