@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Connections } from './connections.js';
 import { holdContinue } from './continue.js';
 import { writeText } from './request.js';
 
@@ -44,6 +45,7 @@ export async function startEventReceiver(options: EventReceiverOptions): Promise
       });
     },
   );
+  const connections = new Connections(server);
   // With a listener, Node no longer sends 100 Continue by itself nor emits 'request'.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
     holdContinue(req, res);
@@ -63,9 +65,9 @@ export async function startEventReceiver(options: EventReceiverOptions): Promise
         server.close((err) => (err ? reject(err) : resolve())),
       );
       // Sockets become idle as their last response is sent; close them as they do.
-      const reaper = setInterval(() => server.closeIdleConnections(), 50);
+      const reaper = setInterval(() => connections.closeIdle(), 50);
       try {
-        server.closeIdleConnections();
+        connections.closeIdle();
         await closed;
       } finally {
         clearInterval(reaper);
