@@ -58,6 +58,7 @@ export {
   parseHttpEvent,
   serializeHttpEvent,
   type EventFormat,
+  type EventPayload,
   type HttpMessage,
 } from './binding/http.js';
 export { contentModeOf, type ContentMode } from './binding/media-type.js';
@@ -141,6 +142,7 @@ export {
   nextBrokerTtl,
   readBrokerTtl,
   stripBrokerTtl,
+  type StrippedEvent,
 } from './receiver/broker-ttl.js';
 export {
   admissionLimits,

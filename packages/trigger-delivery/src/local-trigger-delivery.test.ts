@@ -144,4 +144,17 @@ describe('localTriggerDelivery', () => {
     expect(decoded?.destination).toBe(subscriber.url);
     expect(dec.decode(decoded?.body)).toBe('boom');
   });
+
+  it("keeps to the channel attempt's deadline: a slow subscriber is cut off by it", async () => {
+    answer = { status: 202, delayMs: 2_000 };
+    const destination = local(uri('ns', 'tr', 'uid-tr'));
+    const started = Date.now();
+    const res = await destination!({ event: event(), headers: {}, deadline: started + 100 });
+    const took = Date.now() - started;
+    // No response in time: broker-filter's 500, well before the subscriber would answer.
+    expect(res.status).toBe(500);
+    expect(dec.decode(decodeBrokerFilterError(res.body)?.body)).toMatch(/within \d+ ms/);
+    expect(took).toBeGreaterThanOrEqual(90);
+    expect(took).toBeLessThan(1_500);
+  });
 });

@@ -28,8 +28,8 @@ export function localTriggerDelivery(o: LocalTriggerDeliveryOptions): LocalDesti
     if (target === undefined) return undefined;
     const trigger = o.triggers.get(target.namespace, target.name);
     if (trigger === undefined || trigger.uid !== target.uid) return undefined;
-    return async ({ event, headers, signal }): Promise<HttpResponse> => {
-      const answer = await deliverToTrigger(o, { trigger, event, headers, signal });
+    return async (call): Promise<HttpResponse> => {
+      const answer = await deliverToTrigger(o, { trigger, ...call });
       return { status: answer.status, headers: answer.headers, body: answer.body };
     };
   };

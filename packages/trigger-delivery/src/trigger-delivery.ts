@@ -6,8 +6,9 @@
  * through the Sender, with `Prefer: reply` and `Kn-Namespace` (the channel subscription
  * retries with the trigger's delivery spec) and the trigger's timeout, else its Broker's →
  * the answer of subscriber-response.ts. `signal` is the caller giving up (broker-filter:
- * the channel dispatcher closed the request; in-process: the attempt's timeout), which
- * abandons the attempt, so its retries never pile onto a hung subscriber.
+ * the channel dispatcher closed the request; in-process: the channel's caller), which
+ * abandons the attempt, so its retries never pile onto a hung subscriber; in-process,
+ * `deadline` (the channel attempt's timeout) cuts the attempt off as well.
  *
  * broker-filter serves it over HTTP (apps/broker-filter); a channel dispatcher serves it
  * in-process for the Triggers it knows (local-trigger-delivery.ts). Both answer the same.
@@ -55,6 +56,8 @@ export interface TriggerCall {
   event: CloudEvent;
   headers: HeaderMap;
   signal?: AbortSignal;
+  /** Epoch ms by which the answer is due (in-process: the channel attempt's timeout). */
+  deadline?: number;
 }
 
 const utf8 = new TextEncoder();
@@ -94,6 +97,7 @@ export async function deliverToTrigger(
     config,
     headers,
     ...(call.signal && { signal: call.signal }),
+    ...(call.deadline !== undefined && { deadline: call.deadline }),
   });
   const response = sent.ok ? sent : sent.response;
   const answer =

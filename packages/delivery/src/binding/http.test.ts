@@ -231,6 +231,19 @@ describe('serializeHttpEvent', () => {
     const raw = serializeHttpEvent({ attributes: attrs, data: new Uint8Array([0xff]) }, 'json');
     expect(JSON.parse(dec.decode(raw.body))).toMatchObject({ data_base64: '/w==' });
   });
+
+  it.each<EventFormat>(['binary', 'json'])(
+    '%s: encodes an event once and shares the payload, its headers frozen',
+    (format) => {
+      const once = { attributes: { ...attrs }, data: enc.encode('x') };
+      const first = serializeHttpEvent(once, format);
+      expect(serializeHttpEvent(once, format)).toBe(first);
+      expect(Object.isFrozen(first.headers)).toBe(true);
+      // Another event, or the other mode, has a payload of its own.
+      expect(serializeHttpEvent({ ...once }, format)).not.toBe(first);
+      expect(serializeHttpEvent(once, format === 'binary' ? 'json' : 'binary')).not.toBe(first);
+    },
+  );
 });
 
 describe('carriesEvent', () => {

@@ -59,14 +59,28 @@ export function carriesEvent(headers: HeaderMap): boolean {
   return contentModeOf(single(headers['content-type'])).mode !== 'binary';
 }
 
+/** An encoded event: the headers to set (frozen: shared) and the body. */
+export interface EventPayload {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Uint8Array;
+}
+
+// Events are immutable, and a fan-out sends one event to every subscriber: it is encoded
+// once per mode and the payload shared.
+const payloads: Record<EventFormat, WeakMap<CloudEvent, EventPayload>> = {
+  binary: new WeakMap(),
+  json: new WeakMap(),
+};
+
 /** Encode an event for an HTTP request or response in the given mode. */
-export function serializeHttpEvent(
-  event: CloudEvent,
-  format: EventFormat = 'binary',
-): { headers: Record<string, string>; body: Uint8Array } {
-  if (format === 'binary') return encodeBinary(event);
-  return {
-    headers: { 'content-type': STRUCTURED_CONTENT_TYPE },
-    body: encodeStructured(event),
-  };
+export function serializeHttpEvent(event: CloudEvent, format: EventFormat = 'binary'): EventPayload {
+  const known = payloads[format].get(event);
+  if (known !== undefined) return known;
+  const encoded =
+    format === 'binary'
+      ? encodeBinary(event)
+      : { headers: { 'content-type': STRUCTURED_CONTENT_TYPE }, body: encodeStructured(event) };
+  const payload: EventPayload = { headers: Object.freeze(encoded.headers), body: encoded.body };
+  payloads[format].set(event, payload);
+  return payload;
 }

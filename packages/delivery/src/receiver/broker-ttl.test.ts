@@ -41,4 +41,11 @@ describe('broker TTL', () => {
     const original = event();
     expect(stripBrokerTtl(original)).toEqual({ event: original, ttl: undefined });
   });
+
+  it('strips an event once: every Trigger of a fan-out gets the same copy', () => {
+    const original = event('9');
+    const first = stripBrokerTtl(original);
+    expect(stripBrokerTtl(original)).toBe(first);
+    expect(stripBrokerTtl(event('9'))).not.toBe(first);
+  });
 });

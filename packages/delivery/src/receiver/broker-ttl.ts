@@ -28,10 +28,27 @@ export function nextBrokerTtl(event: CloudEvent, maxTtl: number): number {
   return current === undefined ? maxTtl : Math.max(0, current - 1);
 }
 
+/** An event without the TTL, and the TTL it had. */
+export interface StrippedEvent {
+  readonly event: CloudEvent;
+  readonly ttl: number | undefined;
+}
+
+// Events are immutable, and a trigger channel strips the same event once for the prefilter
+// and once per Trigger: the first strip serves them all (and gives the Sender one event to
+// serialize, not one per Trigger).
+const stripped = new WeakMap<CloudEvent, StrippedEvent>();
+
 /** A copy of `event` without the TTL, and the TTL it had (undefined when absent or invalid). */
-export function stripBrokerTtl(event: CloudEvent): { event: CloudEvent; ttl: number | undefined } {
+export function stripBrokerTtl(event: CloudEvent): StrippedEvent {
+  const known = stripped.get(event);
+  if (known !== undefined) return known;
   const ttl = readBrokerTtl(event);
-  if (!(BROKER_TTL_ATTRIBUTE in event.attributes)) return { event, ttl };
-  const { [BROKER_TTL_ATTRIBUTE]: _dropped, ...attributes } = event.attributes;
-  return { event: { ...event, attributes }, ttl };
+  let result: StrippedEvent = { event, ttl };
+  if (BROKER_TTL_ATTRIBUTE in event.attributes) {
+    const { [BROKER_TTL_ATTRIBUTE]: _dropped, ...attributes } = event.attributes;
+    result = { event: { ...event, attributes }, ttl };
+  }
+  stripped.set(event, result);
+  return result;
 }

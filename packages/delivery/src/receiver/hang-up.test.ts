@@ -76,11 +76,13 @@ describe('abortOnHangUp', () => {
     const a = request({ port: target.port, method: 'POST', path: '/', agent: false });
     a.on('error', () => {});
     a.end('x');
+    // b only once a's request is in: the server hands signals out in arrival order.
+    const one = await first;
     const second = target.next();
     const b = request({ port: target.port, method: 'POST', path: '/', agent: false });
     b.on('error', () => {});
     b.end('x');
-    const [one, two] = [await first, await second];
+    const two = await second;
     expect(one.signal).not.toBe(two.signal);
     a.destroy();
     await new Promise((r) => one.signal.addEventListener('abort', r, { once: true }));

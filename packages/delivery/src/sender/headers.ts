@@ -17,12 +17,19 @@ export const KN_NAMESPACE_HEADER = 'kn-namespace';
 export function passThroughHeaders(headers: HeaderMap | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (headers === undefined) return out;
-  for (const [name, value] of Object.entries(headers)) {
+  // Runs for every delivery and every response: no array per header.
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
     if (value === undefined) continue;
     const lower = name.toLowerCase();
-    if (EXACT.has(lower) || PREFIXES.some((p) => lower.startsWith(p))) {
+    if (EXACT.has(lower) || hasPassThroughPrefix(lower)) {
       out[lower] = Array.isArray(value) ? value.join(', ') : value;
     }
   }
   return out;
+}
+
+function hasPassThroughPrefix(name: string): boolean {
+  for (const prefix of PREFIXES) if (name.startsWith(prefix)) return true;
+  return false;
 }

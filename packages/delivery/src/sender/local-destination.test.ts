@@ -24,9 +24,16 @@ function scripted(...statuses: number[]): LocalDestination & { calls: LocalCall[
   return Object.assign(fn, { calls });
 }
 
-/** A local destination that never answers until its signal aborts; then answers 500. */
-const hanging: LocalDestination = ({ signal }) =>
-  new Promise((resolve) => signal.addEventListener('abort', () => resolve(ok(500))));
+/**
+ * A destination whose subscriber never answers: it keeps the contract, answering 500 (as
+ * broker-filter does for no response) once its deadline passes or its caller gives up.
+ */
+const hanging: LocalDestination = ({ signal, deadline }) =>
+  new Promise((resolve) => {
+    const answer = (): void => resolve(ok(500));
+    if (deadline !== undefined) setTimeout(answer, Math.max(0, deadline - Date.now()));
+    signal?.addEventListener('abort', answer);
+  });
 
 class RecordingTransport implements HttpTransport {
   readonly requests: HttpRequest[] = [];
@@ -38,19 +45,43 @@ class RecordingTransport implements HttpTransport {
 }
 
 describe('callLocal', () => {
-  it('returns what the local destination answers', async () => {
+  it('returns what the local destination answers, and gives it the deadline and signal', async () => {
     const local = scripted(202);
-    const res = await callLocal(local, { url: LOCAL, event, headers: { a: 'b' }, timeoutMs: 1000 });
+    const caller = new AbortController();
+    const call = { url: LOCAL, event, headers: { a: 'b' }, timeoutMs: 1000, signal: caller.signal };
+    const res = await callLocal(local, call, () => 5_000);
     expect(res.status).toBe(202);
-    expect(local.calls[0]).toMatchObject({ event, headers: { a: 'b' } });
-    expect(local.calls[0]?.signal.aborted).toBe(false);
+    expect(local.calls[0]).toEqual({
+      event,
+      headers: { a: 'b' },
+      signal: caller.signal,
+      deadline: 6_000,
+    });
+  });
+
+  it('gives no deadline to an attempt without a timeout', async () => {
+    const local = scripted(202);
+    await callLocal(local, { url: LOCAL, event, headers: {} });
+    expect(local.calls[0]).toEqual({ event, headers: {} });
+  });
+
+  it('counts an answer that comes after the deadline as a timeout', async () => {
+    let clock = 1_000;
+    const late: LocalDestination = async () => {
+      clock += 50;
+      return ok(202);
+    };
+    const err = await callLocal(late, { url: LOCAL, event, headers: {}, timeoutMs: 50 }, () => clock)
+      .then(() => undefined)
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: DeliveryErrorCode.Timeout });
   });
 
   it.each([
     ['the attempt timeout passes', { timeoutMs: 20 }, DeliveryErrorCode.Timeout],
     ['the caller gives up', { abortAfterMs: 20 }, DeliveryErrorCode.Aborted],
   ])(
-    'aborts the local call and fails like an HTTP attempt when %s',
+    'ends the local call and fails like an HTTP attempt when %s',
     async (_case, how: { timeoutMs?: number; abortAfterMs?: number }, code) => {
       const caller = new AbortController();
       if (how.abortAfterMs !== undefined) setTimeout(() => caller.abort(), how.abortAfterMs);

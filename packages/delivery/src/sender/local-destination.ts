@@ -5,9 +5,12 @@
  * Trigger's delivery spec, the reply to the Broker, the dead letter) then sees the same
  * response broker-filter would have written, without the hop.
  *
- * The Sender keeps the HTTP semantics of the attempt: the per-attempt timeout and the
- * caller's cancellation abort the local call through its signal, and end the attempt with
- * the same Timeout / Aborted errors as a request that got no response.
+ * The Sender keeps the HTTP semantics of the attempt. The local destination gets the
+ * attempt's deadline and the caller's cancellation and bounds its own work by them (the
+ * in-process Trigger delivery hands both to its own send, whose request is cut off like
+ * any other); an answer that comes after the deadline, or after the caller gave up, ends
+ * the attempt with the same Timeout / Aborted errors as a request that got no response.
+ * That costs no timer and no AbortController per call: this runs once per Trigger per event.
  */
 import { DeliveryError, DeliveryErrorCode } from '../errors.js';
 import type { CloudEvent } from '../event.js';
@@ -18,11 +21,13 @@ export interface LocalCall {
   event: CloudEvent;
   /** The request headers the Sender would have sent, without the event's own. */
   headers: Record<string, string>;
-  /** Aborted when the attempt times out or the caller gives up. */
-  signal: AbortSignal;
+  /** The caller's cancellation: abandon the work when it aborts. */
+  signal?: AbortSignal;
+  /** Epoch ms when the attempt times out: no work may outlast it. */
+  deadline?: number;
 }
 
-/** Answers one attempt as the remote destination would have. */
+/** Answers one attempt as the remote destination would have, within `deadline`. */
 export type LocalDestination = (call: LocalCall) => Promise<HttpResponse>;
 
 /** Which URLs this process serves itself (undefined: send over HTTP). */
@@ -38,41 +43,27 @@ export async function callLocal(
     timeoutMs?: number;
     signal?: AbortSignal;
   },
+  now: () => number = Date.now,
 ): Promise<HttpResponse> {
-  const { url, signal } = call;
+  const { url, signal, timeoutMs } = call;
   if (isAborted(signal)) throw aborted(url, signal?.reason);
-  const controller = new AbortController();
-  const onAbort = (): void => controller.abort(signal?.reason);
-  signal?.addEventListener('abort', onAbort, { once: true });
-  const attempt = { timedOut: false };
-  const timer =
-    call.timeoutMs === undefined
-      ? undefined
-      : setTimeout(() => {
-          attempt.timedOut = true;
-          controller.abort();
-        }, call.timeoutMs).unref();
-  try {
-    const response = await local({
-      event: call.event,
-      headers: call.headers,
-      signal: controller.signal,
-    });
-    // As over HTTP: once the attempt timed out or was abandoned, no response counts.
-    if (attempt.timedOut) {
-      throw new DeliveryError(
-        DeliveryErrorCode.Timeout,
-        `no complete response from ${url} within ${call.timeoutMs} ms`,
-        { url, timeoutMs: call.timeoutMs },
-      );
-    }
-    // Read again: the caller may have given up while the local call ran.
-    if (isAborted(signal)) throw aborted(url, signal?.reason);
-    return response;
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
+  const deadline = timeoutMs === undefined ? undefined : now() + timeoutMs;
+  const response = await local({
+    event: call.event,
+    headers: call.headers,
+    ...(signal && { signal }),
+    ...(deadline !== undefined && { deadline }),
+  });
+  // As over HTTP: once the attempt timed out or was abandoned, no response counts.
+  if (deadline !== undefined && now() >= deadline) {
+    throw new DeliveryError(
+      DeliveryErrorCode.Timeout,
+      `no complete response from ${url} within ${timeoutMs} ms`,
+      { url, timeoutMs },
+    );
   }
+  if (isAborted(signal)) throw aborted(url, signal?.reason);
+  return response;
 }
 
 function isAborted(signal: AbortSignal | undefined): boolean {

@@ -335,7 +335,10 @@ export class Sender {
   ): { headers: Record<string, string>; post(target: AttemptTarget): Promise<HttpResponse> } {
     const local = this.localDestinations?.(url);
     if (local !== undefined) {
-      return { headers: {}, post: (target) => callLocal(local, localCall(target, event)) };
+      return {
+        headers: {},
+        post: (target) => callLocal(local, localCall(target, event), this.now),
+      };
     }
     const payload = serializeHttpEvent(event, config.format);
     return {
