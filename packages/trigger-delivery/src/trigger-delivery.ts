@@ -21,6 +21,7 @@ import {
   passThroughHeaders,
   stripBrokerTtl,
   type CloudEvent,
+  type DeliveryConfig,
   type HeaderMap,
   type Sender,
 } from '@knative-ts/delivery';
@@ -89,9 +90,10 @@ export async function deliverToTrigger(
   if (!Number.isNaN(arrived)) o.metrics.processed(report, now() - arrived);
 
   const headers = { ...passThroughHeaders(call.headers), [KN_NAMESPACE_HEADER]: trigger.namespace };
-  const timeoutMs =
-    trigger.delivery.timeoutMs ?? o.brokers.timeoutOf(trigger.namespace, trigger.broker);
-  const config = { ...trigger.delivery, retry: 0, ...(timeoutMs !== undefined && { timeoutMs }) };
+  const config = singleAttemptConfig(
+    trigger,
+    trigger.delivery.timeoutMs ?? o.brokers.timeoutOf(trigger.namespace, trigger.broker),
+  );
   const started = now();
   const sent = await o.sender.send(event, url, {
     config,
@@ -108,6 +110,19 @@ export async function deliverToTrigger(
   o.metrics.counted(report, answer.status);
   if (answer.reply) o.eventTypes?.observe(triggerOwner(trigger), answer.reply);
   return answer;
+}
+
+// One config object per Trigger (while its Broker's timeout stays), not one per event: the
+// Sender keeps what it derives from a config with the config.
+const singleAttemptConfigs = new WeakMap<TriggerEntry, DeliveryConfig>();
+
+/** The Trigger's delivery as broker-filter runs it: one attempt, the timeout it inherits. */
+function singleAttemptConfig(trigger: TriggerEntry, timeoutMs: number | undefined): DeliveryConfig {
+  const known = singleAttemptConfigs.get(trigger);
+  if (known !== undefined && known.timeoutMs === timeoutMs) return known;
+  const config = { ...trigger.delivery, retry: 0, ...(timeoutMs !== undefined && { timeoutMs }) };
+  singleAttemptConfigs.set(trigger, config);
+  return config;
 }
 
 /** A refusal as broker-filter writes it: the status and a plain-text reason. */

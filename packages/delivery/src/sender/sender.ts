@@ -160,6 +160,11 @@ export class Sender {
   private readonly limits: DeliveryLimits;
   private readonly features: () => DeliveryFeatures;
   private readonly localDestinations: LocalDestinations | undefined;
+  private readonly effectiveConfigs = new WeakMap<DeliveryConfig, DeliveryConfig>();
+  private readonly forwarded = new WeakMap<
+    HeaderMap,
+    { namespace: string | undefined; headers: Readonly<Record<string, string>> }
+  >();
 
   constructor(options: SenderOptions = {}) {
     this.ownsTransport = options.transport === undefined;
@@ -238,8 +243,7 @@ export class Sender {
 
   /** Subscriber → reply → dead-letter sink, as Knative's dispatcher does. */
   async dispatch(event: CloudEvent, req: DispatchRequest): Promise<DispatchResult> {
-    const base = passThroughHeaders(req.headers);
-    if (req.namespace !== undefined) base[KN_NAMESPACE_HEADER] = req.namespace;
+    const base = this.forwardedHeaders(req.headers, req.namespace);
     const deadline = this.now() + (req.deadlineMs ?? this.limits.dispatchDeadlineMs);
     const bounds = { deadline, ...(req.signal && { signal: req.signal }) };
     const sent = await this.send(event, req.subscriber, {
@@ -275,6 +279,24 @@ export class Sender {
     if (forwarded.ok) return done;
     const dl = await this.deadLetter(event, req, forwarded.failure, forwarded.error, replyHeaders);
     return { ...dl, status: sent.status, reply: sent.reply };
+  }
+
+  /**
+   * The headers every leg of a dispatch sends: the pass-through subset of the incoming
+   * request's and Kn-Namespace. A fan-out dispatches one request's headers to every
+   * subscriber of one namespace, so they are computed once per request (frozen: shared).
+   */
+  private forwardedHeaders(
+    incoming: HeaderMap | undefined,
+    namespace: string | undefined,
+  ): Readonly<Record<string, string>> {
+    const known = incoming === undefined ? undefined : this.forwarded.get(incoming);
+    if (known !== undefined && known.namespace === namespace) return known.headers;
+    const headers = passThroughHeaders(incoming);
+    if (namespace !== undefined) headers[KN_NAMESPACE_HEADER] = namespace;
+    Object.freeze(headers);
+    if (incoming !== undefined) this.forwarded.set(incoming, { namespace, headers });
+    return headers;
   }
 
   async close(): Promise<void> {
@@ -316,11 +338,25 @@ export class Sender {
       (features.deliveryTimeout ? config.timeoutMs : undefined) ??
       this.limits.defaultAttemptTimeoutMs;
     const retryAfterMaxMs = features.deliveryRetryAfter ? config.retryAfterMaxMs : undefined;
-    const effective: { -readonly [K in keyof DeliveryConfig]: DeliveryConfig[K] } = {
-      ...config,
+    // Configs live as long as their subscription, and every attempt asks: the answer is
+    // kept with the config, for as long as the flags stay as they were.
+    const known = this.effectiveConfigs.get(config);
+    if (
+      known !== undefined &&
+      known.timeoutMs === timeoutMs &&
+      known.retryAfterMaxMs === retryAfterMaxMs
+    ) {
+      return known;
+    }
+    // Built without the unused key rather than deleting it: a deleted key makes the object
+    // a slow dictionary.
+    const { retryAfterMaxMs: _configured, ...rest } = config;
+    const effective: DeliveryConfig = {
+      ...rest,
       timeoutMs,
+      ...(retryAfterMaxMs !== undefined && { retryAfterMaxMs }),
     };
-    if (retryAfterMaxMs === undefined) delete effective.retryAfterMaxMs;
+    this.effectiveConfigs.set(config, effective);
     return effective;
   }
 
