@@ -73,7 +73,10 @@ const payloads: Record<EventFormat, WeakMap<CloudEvent, EventPayload>> = {
 };
 
 /** Encode an event for an HTTP request or response in the given mode. */
-export function serializeHttpEvent(event: CloudEvent, format: EventFormat = 'binary'): EventPayload {
+export function serializeHttpEvent(
+  event: CloudEvent,
+  format: EventFormat = 'binary',
+): EventPayload {
   const known = payloads[format].get(event);
   if (known !== undefined) return known;
   const encoded =

@@ -71,7 +71,11 @@ describe('callLocal', () => {
       clock += 50;
       return ok(202);
     };
-    const err = await callLocal(late, { url: LOCAL, event, headers: {}, timeoutMs: 50 }, () => clock)
+    const err = await callLocal(
+      late,
+      { url: LOCAL, event, headers: {}, timeoutMs: 50 },
+      () => clock,
+    )
       .then(() => undefined)
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: DeliveryErrorCode.Timeout });
