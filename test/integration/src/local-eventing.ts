@@ -152,12 +152,19 @@ export interface LocalEventing extends EventingSystem {
 }
 
 /** A free TCP port on 127.0.0.1 (released at once; the app binds it right after). */
+// The kernel may hand a just-released port out again: two apps once got the same one.
+const handedOut = new Set<number>();
+
 export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
+  for (;;) {
+    const srv = createServer();
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const { port } = srv.address() as { port: number };
+    await new Promise<void>((r) => srv.close(() => r()));
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
 }
 
 /** A Service with port http/80 and the FQDN EndpointSlice registering a local port for it. */
