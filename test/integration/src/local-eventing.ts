@@ -151,10 +151,10 @@ export interface LocalEventing extends EventingSystem {
   stop(): Promise<Record<EventingApp, number | null>>;
 }
 
-/** A free TCP port on 127.0.0.1 (released at once; the app binds it right after). */
 // The kernel may hand a just-released port out again: two apps once got the same one.
 const handedOut = new Set<number>();
 
+/** A free TCP port on 127.0.0.1 (released at once; the app binds it right after). */
 export async function freePort(): Promise<number> {
   for (;;) {
     const srv = createServer();
