@@ -72,7 +72,8 @@ export const CONTEXT_ATTRIBUTES: Readonly<Record<string, ReadonlySet<string>>> =
 
 /** Throw BindingError (400) unless the attributes form a valid CloudEvents 1.0 or 0.3 event. */
 export function validateAttributes(attrs: Readonly<Record<string, string>>): void {
-  for (const [name, value] of Object.entries(attrs)) {
+  for (const name of Object.keys(attrs)) {
+    const value = attrs[name] as string;
     checkAttributeName(name);
     if (CONTROL.test(value)) {
       throw fail(BindingReason.InvalidAttributeValue, `${name} contains control characters`, name);

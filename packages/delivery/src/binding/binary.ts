@@ -22,7 +22,9 @@ const PREFIX = 'ce-';
 export function decodeBinary(headers: HeaderMap, body: Uint8Array): CloudEvent {
   const attributes: Record<string, string> = {};
   let headerValues: Record<string, ReceivedHeader> | undefined;
-  for (const [rawName, rawValue] of Object.entries(headers)) {
+  // Object.keys, not Object.entries: no pair array per header for every event.
+  for (const rawName of Object.keys(headers)) {
+    const rawValue = headers[rawName];
     const header = rawName.toLowerCase();
     if (!header.startsWith(PREFIX) || rawValue === undefined) continue;
     const name = header.slice(PREFIX.length);
@@ -47,11 +49,10 @@ export function decodeBinary(headers: HeaderMap, body: Uint8Array): CloudEvent {
   );
   if (contentType !== undefined && contentType !== '') attributes['datacontenttype'] = contentType;
   validateAttributes(attributes);
-  const event: CloudEvent =
-    headerValues === undefined ? { attributes } : { attributes, headerValues };
   // Binary mode cannot tell "no data" from zero bytes of data; we read it as no data.
-  if (body.length === 0) return event;
-  return { ...event, data: body };
+  const data = body.length === 0 ? undefined : body;
+  if (headerValues === undefined) return data === undefined ? { attributes } : { attributes, data };
+  return data === undefined ? { attributes, headerValues } : { attributes, headerValues, data };
 }
 
 /** Encode an event in binary mode: headers to set, and the body. */
@@ -61,7 +62,9 @@ export function encodeBinary(event: CloudEvent): {
 } {
   const headers: Record<string, string> = {};
   const received = event.headerValues;
-  for (const [name, value] of Object.entries(event.attributes)) {
+  const { attributes } = event;
+  for (const name of Object.keys(attributes)) {
+    const value = attributes[name] as string;
     if (name === 'datacontenttype') {
       headers['content-type'] = value;
       continue;

@@ -18,7 +18,7 @@ import { MALFORMED_REPLY_STATUS, readReply } from './reply.js';
 import { boundedDelayMs, DEFAULT_DELIVERY_LIMITS, type DeliveryLimits } from './limits.js';
 import { retryDelayMs, type DeliveryConfig } from './retry-policy.js';
 import { isRetryableStatus, isSuccessStatus } from './retryable.js';
-import { callLocal, type LocalDestinations } from './local-destination.js';
+import { callLocal, type LocalDestination, type LocalDestinations } from './local-destination.js';
 import {
   UndiciTransport,
   type HttpRequest,
@@ -183,17 +183,20 @@ export class Sender {
   async send(event: CloudEvent, url: string, options: SendOptions): Promise<SendResult> {
     const { role = 'subscriber', signal, deadline } = options;
     const config = this.effective(options.config);
-    const exchange = this.exchangeFor(event, url, config);
-    const headers = { ...options.headers, ...exchange.headers };
+    const way = this.wayTo(event, url, config);
     // Only subscribers are asked for replies (data-plane-spec E.34).
-    if (role === 'subscriber') headers['prefer'] = 'reply';
+    const headers =
+      role === 'subscriber'
+        ? { ...options.headers, ...way.headers, prefer: 'reply' }
+        : { ...options.headers, ...way.headers };
     const maxAttempts = config.retry + 1;
     const only = options.attempt === undefined ? undefined : Math.min(options.attempt, maxAttempts);
     for (let attempt = only ?? 1; ; attempt++) {
       const started = this.now();
       const timeoutMs = attemptTimeout(config.timeoutMs, deadline, started);
-      const target = { url, headers, timeoutMs, role, signal };
-      const result = await this.attempt(target, () => exchange.post(target));
+      // The transport takes this request as it is: no copy per attempt.
+      const request: HttpRequest = { url, headers, body: way.body, timeoutMs, signal };
+      const result = await this.attempt(request, role, way.local, event);
       const base = { event, role, url, attempt, maxAttempts, started };
       if ('response' in result) {
         this.emit(base, result.response.status);
@@ -364,34 +367,27 @@ export class Sender {
    * How attempts reach `url`: over the transport with the serialized event, or, for a
    * destination this process serves itself, a local call with the event as it is.
    */
-  private exchangeFor(
-    event: CloudEvent,
-    url: string,
-    config: DeliveryConfig,
-  ): { headers: Record<string, string>; post(target: AttemptTarget): Promise<HttpResponse> } {
+  private wayTo(event: CloudEvent, url: string, config: DeliveryConfig): Way {
     const local = this.localDestinations?.(url);
-    if (local !== undefined) {
-      return {
-        headers: {},
-        post: (target) => callLocal(local, localCall(target, event), this.now),
-      };
-    }
+    if (local !== undefined) return { headers: NO_HEADERS, body: EMPTY_BODY, local };
     const payload = serializeHttpEvent(event, config.format);
-    return {
-      headers: payload.headers,
-      post: (target) => this.transport.post(httpRequest(target, payload.body)),
-    };
+    return { headers: payload.headers, body: payload.body, local: undefined };
   }
 
-  /** One attempt: `post` makes the exchange (over the transport, or local). */
+  /** One attempt: over the transport, or a call of the local destination. */
   private async attempt(
-    target: { url: string; role: DeliveryRole },
-    post: () => Promise<HttpResponse>,
+    request: HttpRequest,
+    role: DeliveryRole,
+    local: LocalDestination | undefined,
+    event: CloudEvent,
   ): Promise<Attempt> {
-    const { url, role } = target;
+    const { url } = request;
     let response: HttpResponse;
     try {
-      response = await post();
+      response =
+        local === undefined
+          ? await this.transport.post(request)
+          : await callLocal(local, { ...request, event }, this.now);
     } catch (err) {
       if (!(err instanceof DeliveryError)) throw err;
       // Knative's DLS data for a transport failure is this text (event_dispatcher.go).
@@ -452,34 +448,15 @@ export class Sender {
   }
 }
 
-interface AttemptTarget {
-  url: string;
-  headers: Record<string, string>;
-  timeoutMs: number | undefined;
-  signal: AbortSignal | undefined;
+/** How one send reaches its destination (see wayTo). */
+interface Way {
+  headers: Readonly<Record<string, string>>;
+  body: Uint8Array;
+  local: LocalDestination | undefined;
 }
 
-function localCall(target: AttemptTarget, event: CloudEvent): Parameters<typeof callLocal>[1] {
-  const { url, headers, timeoutMs, signal } = target;
-  return {
-    url,
-    event,
-    headers,
-    ...(timeoutMs !== undefined && { timeoutMs }),
-    ...(signal && { signal }),
-  };
-}
-
-function httpRequest(target: AttemptTarget, body: Uint8Array): HttpRequest {
-  const { url, headers, timeoutMs, signal } = target;
-  return {
-    url,
-    headers,
-    body,
-    ...(timeoutMs !== undefined && { timeoutMs }),
-    ...(signal && { signal }),
-  };
-}
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+const EMPTY_BODY = new Uint8Array(0);
 
 /** The attempt's timeout, shortened so that it ends by the deadline. */
 function attemptTimeout(

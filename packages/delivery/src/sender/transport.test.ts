@@ -133,19 +133,44 @@ describe('UndiciTransport', () => {
     expect((err as DeliveryError).message).toContain('ECONNREFUSED');
   });
 
-  it("removes its abort listener from the caller's signal when the exchange ends", async () => {
+  it('keeps one abort listener per caller signal, however many exchanges it carries', async () => {
     target.handle((_req, _body, res) => res.writeHead(202).end());
     const caller = new AbortController();
-    const exchange = transport.post({
-      url: `${target.url}/`,
-      headers: {},
-      body: Buffer.from('x'),
-      signal: caller.signal,
-      timeoutMs: 5_000,
-    });
+    const post = () =>
+      transport.post({
+        url: `${target.url}/`,
+        headers: {},
+        body: Buffer.from('x'),
+        signal: caller.signal,
+        timeoutMs: 5_000,
+      });
+    const first = [post(), post(), post()];
     expect(getEventListeners(caller.signal, 'abort')).toHaveLength(1);
-    await exchange;
-    // One signal serves every leg of a dispatch: a listener left behind per attempt leaks.
-    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
+    await Promise.all(first);
+    await Promise.all([post(), post()]);
+    // One signal serves every leg of a dispatch: a listener per attempt would pile up.
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(1);
+    // The ended exchanges are no longer watched: the abort reaches none of them.
+    caller.abort(new Error('late'));
+    await expect(post()).rejects.toMatchObject({ code: DeliveryErrorCode.Aborted });
+  });
+
+  it('ends every exchange in flight under a signal when it aborts', async () => {
+    target.handle(() => undefined); // never answers
+    const caller = new AbortController();
+    const post = () =>
+      transport.post({
+        url: `${target.url}/`,
+        headers: {},
+        body: Buffer.from('x'),
+        signal: caller.signal,
+        timeoutMs: 5_000,
+      });
+    const inFlight = [post(), post()];
+    await new Promise((r) => setTimeout(r, 50));
+    caller.abort(new Error('hung up'));
+    for (const exchange of inFlight) {
+      await expect(exchange).rejects.toMatchObject({ code: DeliveryErrorCode.Aborted });
+    }
   });
 });

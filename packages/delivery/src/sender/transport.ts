@@ -99,7 +99,6 @@ class Exchange implements Dispatcher.DispatchHandler {
   private headers: HttpResponse['headers'] = {};
   private readonly chunks: Buffer[] = [];
   private readonly timer: NodeJS.Timeout | undefined;
-  private readonly onCallerAbort: (() => void) | undefined;
 
   constructor(
     private readonly req: HttpRequest,
@@ -110,10 +109,12 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (timeoutMs !== undefined) {
       this.timer = setTimeout(() => this.cancel(timeoutError(req)), timeoutMs).unref();
     }
-    if (signal !== undefined) {
-      this.onCallerAbort = () => this.cancel(abortedError(req, signal.reason));
-      signal.addEventListener('abort', this.onCallerAbort, { once: true });
-    }
+    if (signal !== undefined) callerAborts.watch(signal, this);
+  }
+
+  /** The caller gave up. */
+  callerAborted(reason: unknown): void {
+    this.cancel(abortedError(this.req, reason));
   }
 
   onConnect(abort: (reason: Error) => void): void {
@@ -158,11 +159,43 @@ class Exchange implements Dispatcher.DispatchHandler {
   private settle(): void {
     this.settled = true;
     clearTimeout(this.timer);
-    if (this.onCallerAbort !== undefined) {
-      this.req.signal?.removeEventListener('abort', this.onCallerAbort);
-    }
+    if (this.req.signal !== undefined) callerAborts.unwatch(this.req.signal, this);
   }
 }
+
+/**
+ * The exchanges in flight per caller signal, behind one abort listener per signal. A
+ * receiver's signal belongs to its connection and outlives many requests (hang-up.ts), and
+ * a fan-out sends several at once under it: a listener added and removed per request costs
+ * more than the set.
+ */
+class CallerAborts {
+  private readonly bySignal = new WeakMap<AbortSignal, Set<Exchange>>();
+
+  watch(signal: AbortSignal, exchange: Exchange): void {
+    let exchanges = this.bySignal.get(signal);
+    if (exchanges === undefined) {
+      const watched = new Set<Exchange>();
+      exchanges = watched;
+      this.bySignal.set(signal, watched);
+      signal.addEventListener(
+        'abort',
+        () => {
+          this.bySignal.delete(signal);
+          for (const e of watched) e.callerAborted(signal.reason);
+        },
+        { once: true },
+      );
+    }
+    exchanges.add(exchange);
+  }
+
+  unwatch(signal: AbortSignal, exchange: Exchange): void {
+    this.bySignal.get(signal)?.delete(exchange);
+  }
+}
+
+const callerAborts = new CallerAborts();
 
 const EMPTY = new Uint8Array(0);
 
