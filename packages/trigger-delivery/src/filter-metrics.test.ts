@@ -41,4 +41,29 @@ describe('FilterMetrics', () => {
     expect(buckets?.map((b) => b.labels['le'])).toEqual([...LATENCY_BUCKETS_MS, '+Inf']);
     expect(buckets?.find((b) => b.labels['le'] === 5)).toMatchObject({ value: 1, labels: base });
   });
+
+  it('counts each status of a report in its own series, and equal reports in the same', async () => {
+    const registry = new Registry();
+    const metrics = new FilterMetrics({
+      registry,
+      podName: 'pod',
+      containerName: 'filter',
+      uniqueName: 'pod-1',
+    });
+    metrics.counted(report, 202);
+    metrics.counted(report, 202);
+    metrics.counted(report, 500);
+    // A Trigger changed and back is a new report object with the same labels.
+    metrics.counted({ ...report }, 202);
+    metrics.counted({ ...report, trigger: 'other' }, 202);
+    const values = (await registry.getSingleMetric('mt_broker_filter_event_count')?.get())?.values;
+    const count = (trigger: string, code: string) =>
+      values?.find(
+        (v) => v.labels['trigger_name'] === trigger && v.labels['response_code'] === code,
+      )?.value;
+    expect(count('tr', '202')).toBe(3);
+    expect(count('tr', '500')).toBe(1);
+    expect(count('other', '202')).toBe(1);
+    expect(values).toHaveLength(3);
+  });
 });

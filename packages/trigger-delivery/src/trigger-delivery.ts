@@ -135,8 +135,22 @@ export function refused(status: number, text: string): FilterAnswer {
   };
 }
 
+// One report per Trigger entry (a changed Trigger is a new entry): the metrics keep their
+// series children with it.
+const reports = new WeakMap<TriggerEntry, TriggerReport>();
+
 function reportOf(t: TriggerEntry): TriggerReport {
-  return { namespace: t.namespace, trigger: t.name, broker: t.broker, filterType: t.filterType };
+  let report = reports.get(t);
+  if (report === undefined) {
+    report = {
+      namespace: t.namespace,
+      trigger: t.name,
+      broker: t.broker,
+      filterType: t.filterType,
+    };
+    reports.set(t, report);
+  }
+  return report;
 }
 
 /** Replies' EventTypes belong to the Trigger that produced them, as in Knative. */

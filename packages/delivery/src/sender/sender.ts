@@ -10,7 +10,7 @@
 import { single, type HeaderMap } from '../binding/binary.js';
 import { serializeHttpEvent } from '../binding/http.js';
 import { DeliveryError, DeliveryErrorCode } from '../errors.js';
-import { eventKey, type CloudEvent } from '../event.js';
+import type { CloudEvent } from '../event.js';
 import { deadLetterEvent, type DeadLetterOptions, type DeliveryFailure } from './dead-letter.js';
 import { KN_NAMESPACE_HEADER, passThroughHeaders } from './headers.js';
 import type { DeliveryObserver, DeliveryOutcome, DeliveryRole } from './outcome.js';
@@ -197,9 +197,9 @@ export class Sender {
       // The transport takes this request as it is: no copy per attempt.
       const request: HttpRequest = { url, headers, body: way.body, timeoutMs, signal };
       const result = await this.attempt(request, role, way.local, event);
-      const base = { event, role, url, attempt, maxAttempts, started };
+      const tried: Tried = { event, role, url, attempt, maxAttempts, started };
       if ('response' in result) {
-        this.emit(base, result.response.status);
+        this.emit(tried, result.response.status);
         const { status, headers: resHeaders, body } = result.response;
         return {
           ok: true,
@@ -229,7 +229,7 @@ export class Sender {
         failure.error = deadlineExceeded(url, attempt, failure.error);
         delay = undefined;
       }
-      this.emit(base, failure.status, failure.error, delay);
+      this.emit(tried, failure.status, failure.error, delay);
       if (delay === undefined || only !== undefined) {
         const { status, body, error, response } = failure;
         return {
@@ -416,36 +416,39 @@ export class Sender {
   }
 
   private emit(
-    base: {
-      event: CloudEvent;
-      role: DeliveryRole;
-      url: string;
-      attempt: number;
-      maxAttempts: number;
-      started: number;
-    },
+    tried: Tried,
     status: number | undefined,
     error?: DeliveryError,
     retryDelay?: number,
   ): void {
     if (this.observer === undefined) return;
-    const key = eventKey(base.event);
+    const { attributes } = tried.event;
     const outcome: DeliveryOutcome = {
-      eventId: key.id,
-      eventSource: key.source,
-      eventType: key.type,
-      role: base.role,
-      destination: base.url,
-      attempt: base.attempt,
-      maxAttempts: base.maxAttempts,
-      durationMs: this.now() - base.started,
+      eventId: attributes['id'] ?? '',
+      eventSource: attributes['source'] ?? '',
+      eventType: attributes['type'] ?? '',
+      role: tried.role,
+      destination: tried.url,
+      attempt: tried.attempt,
+      maxAttempts: tried.maxAttempts,
+      durationMs: this.now() - tried.started,
       willRetry: retryDelay !== undefined,
+      status,
+      error: error === undefined ? undefined : { code: error.code, message: error.message },
+      retryDelayMs: retryDelay,
     };
-    if (status !== undefined) outcome.status = status;
-    if (error !== undefined) outcome.error = { code: error.code, message: error.message };
-    if (retryDelay !== undefined) outcome.retryDelayMs = retryDelay;
     this.observer(outcome);
   }
+}
+
+/** One attempt made, as the observer hears of it. */
+interface Tried {
+  event: CloudEvent;
+  role: DeliveryRole;
+  url: string;
+  attempt: number;
+  maxAttempts: number;
+  started: number;
 }
 
 /** How one send reaches its destination (see wayTo). */
