@@ -89,7 +89,7 @@ export async function deliverToTrigger(
   const arrived = Date.parse(call.event.attributes[ARRIVAL_TIME_ATTRIBUTE] ?? '');
   if (!Number.isNaN(arrived)) o.metrics.processed(report, now() - arrived);
 
-  const headers = { ...passThroughHeaders(call.headers), [KN_NAMESPACE_HEADER]: trigger.namespace };
+  const headers = forwardedHeaders(call.headers, trigger.namespace);
   const config = singleAttemptConfig(
     trigger,
     trigger.delivery.timeoutMs ?? o.brokers.timeoutOf(trigger.namespace, trigger.broker),
@@ -110,6 +110,22 @@ export async function deliverToTrigger(
   o.metrics.counted(report, answer.status);
   if (answer.reply) o.eventTypes?.observe(triggerOwner(trigger), answer.reply);
   return answer;
+}
+
+// In-process, the channel's Sender hands the same (frozen) headers to every Trigger of an
+// event: their forwarded subset is made once, and frozen so that the Sender shares it too.
+const forwarded = new WeakMap<HeaderMap, { namespace: string; headers: Record<string, string> }>();
+
+/** The pass-through subset of `incoming` and the Trigger's namespace as `Kn-Namespace`. */
+function forwardedHeaders(incoming: HeaderMap, namespace: string): Record<string, string> {
+  const known = forwarded.get(incoming);
+  if (known !== undefined && known.namespace === namespace) return known.headers;
+  const headers = Object.freeze({
+    ...passThroughHeaders(incoming),
+    [KN_NAMESPACE_HEADER]: namespace,
+  });
+  if (Object.isFrozen(incoming)) forwarded.set(incoming, { namespace, headers });
+  return headers;
 }
 
 // One config object per Trigger (while its Broker's timeout stays), not one per event: the

@@ -9,7 +9,12 @@ import { localSlice, service } from '../testing/local-registration.js';
 import type { DeliveryOutcome } from './outcome.js';
 import { compileDelivery } from './retry-policy.js';
 import { Sender } from './sender.js';
-import { UndiciTransport } from './transport.js';
+import {
+  UndiciTransport,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpTransport,
+} from './transport.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -516,3 +521,56 @@ async function closedPort(): Promise<number> {
   await new Promise<void>((r) => srv.close(() => r()));
   return port;
 }
+
+describe('Sender request headers', () => {
+  class Recording implements HttpTransport {
+    readonly requests: HttpRequest[] = [];
+    async post(req: HttpRequest): Promise<HttpResponse> {
+      this.requests.push(req);
+      return { status: 202, headers: {}, body: new Uint8Array() };
+    }
+    async close(): Promise<void> {}
+  }
+  const config = compileDelivery({});
+  const other: CloudEvent = { attributes: { ...event.attributes, id: 'e2' } };
+
+  it("shares one header object across a fan-out of one event with one request's headers", async () => {
+    const transport = new Recording();
+    const sender = new Sender({ transport });
+    const incoming = { 'x-request-id': 'r', 'ce-id': 'not forwarded' };
+    await Promise.all(
+      ['http://a/', 'http://b/'].map((subscriber) =>
+        sender.dispatch(event, { subscriber, config, headers: incoming, namespace: 'ns' }),
+      ),
+    );
+    const [a, b] = transport.requests;
+    expect(a?.headers).toBe(b?.headers);
+    expect(a?.headers).toMatchObject({
+      'x-request-id': 'r',
+      'kn-namespace': 'ns',
+      prefer: 'reply',
+      'ce-id': 'e1',
+    });
+    expect(Object.isFrozen(a?.headers)).toBe(true);
+  });
+
+  it('makes other headers for another event, another role, or headers that are not shared', async () => {
+    const transport = new Recording();
+    const sender = new Sender({ transport });
+    const shared = Object.freeze({ 'x-request-id': 'r' });
+    await sender.send(event, 'http://a/', { config, headers: shared });
+    await sender.send(other, 'http://a/', { config, headers: shared });
+    await sender.send(event, 'http://a/', { config, headers: shared, role: 'reply' });
+    const mutable = { 'x-request-id': 'm' };
+    await sender.send(event, 'http://a/', { config, headers: mutable });
+    mutable['x-request-id'] = 'changed';
+    await sender.send(event, 'http://a/', { config, headers: mutable });
+    const [first, second, reply, before, after] = transport.requests.map((r) => r.headers);
+    expect(second).not.toBe(first);
+    expect(second?.['ce-id']).toBe('e2');
+    expect(reply).not.toHaveProperty('prefer');
+    expect(reply?.['x-request-id']).toBe('r');
+    expect(before?.['x-request-id']).toBe('m');
+    expect(after?.['x-request-id']).toBe('changed');
+  });
+});

@@ -161,6 +161,10 @@ export class Sender {
   private readonly features: () => DeliveryFeatures;
   private readonly localDestinations: LocalDestinations | undefined;
   private readonly effectiveConfigs = new WeakMap<DeliveryConfig, DeliveryConfig>();
+  private readonly merged = new WeakMap<
+    Readonly<Record<string, string>>,
+    { own: object; role: DeliveryRole; headers: Readonly<Record<string, string>> }
+  >();
   private readonly forwarded = new WeakMap<
     HeaderMap,
     { namespace: string | undefined; headers: Readonly<Record<string, string>> }
@@ -184,11 +188,7 @@ export class Sender {
     const { role = 'subscriber', signal, deadline } = options;
     const config = this.effective(options.config);
     const way = this.wayTo(event, url, config);
-    // Only subscribers are asked for replies (data-plane-spec E.34).
-    const headers =
-      role === 'subscriber'
-        ? { ...options.headers, ...way.headers, prefer: 'reply' }
-        : { ...options.headers, ...way.headers };
+    const headers = this.requestHeaders(options.headers, way.headers, role);
     const maxAttempts = config.retry + 1;
     const only = options.attempt === undefined ? undefined : Math.min(options.attempt, maxAttempts);
     for (let attempt = only ?? 1; ; attempt++) {
@@ -299,6 +299,25 @@ export class Sender {
     if (namespace !== undefined) headers[KN_NAMESPACE_HEADER] = namespace;
     Object.freeze(headers);
     if (incoming !== undefined) this.forwarded.set(incoming, { namespace, headers });
+    return headers;
+  }
+
+  /**
+   * The caller's headers, the event's and, for a subscriber, `Prefer: reply` (data-plane-spec
+   * E.34). A fan-out sends one event with one request's headers to every subscriber: when
+   * both parts are shared (frozen), so is the result, made once for all of them.
+   */
+  private requestHeaders(
+    extra: Readonly<Record<string, string>> | undefined,
+    own: Readonly<Record<string, string>>,
+    role: DeliveryRole,
+  ): Readonly<Record<string, string>> {
+    const shared = extra !== undefined && Object.isFrozen(extra) && Object.isFrozen(own);
+    const known = shared ? this.merged.get(extra) : undefined;
+    if (known !== undefined && known.own === own && known.role === role) return known.headers;
+    const headers =
+      role === 'subscriber' ? { ...extra, ...own, prefer: 'reply' } : { ...extra, ...own };
+    if (shared) this.merged.set(extra, { own, role, headers: Object.freeze(headers) });
     return headers;
   }
 
