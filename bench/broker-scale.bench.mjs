@@ -25,6 +25,7 @@ import {
   settings,
   startRelayAndSinks,
   stopChildren,
+  warmUp,
   writeResult,
 } from './lib/harness.mjs';
 import { load } from './lib/load.mjs';
@@ -64,6 +65,10 @@ async function main() {
     const pids = Object.fromEntries(dataPlane.map((name) => [name, apps[name].child.pid]));
     const samples = new Map(SIZES.map((n) => [n, { relay: [], brk: [] }]));
     const memory = new Map();
+    await warmUp(say, [
+      { origin: relay.origin, path: '/1' },
+      ...SIZES.map((n) => ({ origin: ingressOrigin, path: `/${ns}/t${n}` })),
+    ]);
     for (let round = 1; round <= settings.rounds; round++) {
       for (const n of SIZES) {
         const s = samples.get(n);

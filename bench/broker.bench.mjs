@@ -35,6 +35,7 @@ import {
   settings,
   startRelayAndSinks,
   stopChildren,
+  warmUp,
   writeResult,
 } from './lib/harness.mjs';
 import { load } from './lib/load.mjs';
@@ -97,6 +98,10 @@ async function main() {
       ['one', 1],
     ];
     const samples = new Map(cases.map(([broker]) => [broker, { relay: [], brk: [] }]));
+    await warmUp(
+      say,
+      cases.flatMap(([broker, matching]) => [relayTarget(matching), brokerTarget(broker)]),
+    );
     for (let round = 1; round <= settings.rounds; round++) {
       for (const [broker, matching] of cases) {
         const s = samples.get(broker);

@@ -29,6 +29,7 @@ import {
   startRelayAndSinks,
   stopChildren,
   until,
+  warmUp,
   writeResult,
 } from './lib/harness.mjs';
 import { load } from './lib/load.mjs';
@@ -127,9 +128,12 @@ async function main() {
       warmupMs: settings.warmupMs,
       concurrency: settings.concurrency,
     };
-    /** `rounds` of A B for each case; returns the medians. */
+    let warmedUp = false;
+    /** `rounds` of A B for each case (after one warm-up of the first cases); the medians. */
     const interleaved = async (label, cases) => {
       const samples = cases.map(() => []);
+      if (!warmedUp) await warmUp(say, cases);
+      warmedUp = true;
       for (let round = 1; round <= settings.rounds; round++) {
         for (const [i, c] of cases.entries()) {
           const r = await load({ ...timing, ...c });
