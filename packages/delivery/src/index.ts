@@ -75,7 +75,7 @@ export {
   type DeadLetterOptions,
   type DeliveryFailure,
 } from './sender/dead-letter.js';
-export { KN_NAMESPACE_HEADER, passThroughHeaders } from './sender/headers.js';
+export { forwardedHeaders, KN_NAMESPACE_HEADER, passThroughHeaders } from './sender/headers.js';
 export {
   callLocal,
   type LocalCall,

@@ -11,8 +11,7 @@ describe('FilterMetrics', () => {
     unique_name: 'pod-1',
     container_name: 'filter',
   };
-
-  it("uses Knative's names, labels and buckets", async () => {
+  const newMetrics = () => {
     const registry = new Registry();
     const metrics = new FilterMetrics({
       registry,
@@ -20,6 +19,11 @@ describe('FilterMetrics', () => {
       containerName: 'filter',
       uniqueName: 'pod-1',
     });
+    return { registry, metrics };
+  };
+
+  it("uses Knative's names, labels and buckets", async () => {
+    const { registry, metrics } = newMetrics();
     metrics.counted(report, 503);
     metrics.dispatched(report, 503, 12);
     metrics.processed(report, 4);
@@ -43,13 +47,7 @@ describe('FilterMetrics', () => {
   });
 
   it('counts each status of a report in its own series, and equal reports in the same', async () => {
-    const registry = new Registry();
-    const metrics = new FilterMetrics({
-      registry,
-      podName: 'pod',
-      containerName: 'filter',
-      uniqueName: 'pod-1',
-    });
+    const { registry, metrics } = newMetrics();
     metrics.counted(report, 202);
     metrics.counted(report, 202);
     metrics.counted(report, 500);

@@ -109,11 +109,7 @@ export class FilterMetrics {
 
   /** `ms` between the broker's arrival stamp and the dispatch. */
   processed(r: TriggerReport, ms: number): void {
-    let known = this.byReport.get(r);
-    if (known === undefined) {
-      known = { byStatus: new Map() };
-      this.byReport.set(r, known);
-    }
+    const known = this.reportChildren(r);
     known.processing ??= this.processings.get(keyOf(r), () => this.labels(r));
     known.processing.observe(Math.max(0, ms));
   }
@@ -124,11 +120,7 @@ export class FilterMetrics {
    * build three label keys and three closures.
    */
   private childrenOf(r: TriggerReport, status: number): StatusChildren {
-    let known = this.byReport.get(r);
-    if (known === undefined) {
-      known = { byStatus: new Map() };
-      this.byReport.set(r, known);
-    }
+    const known = this.reportChildren(r);
     let children = known.byStatus.get(status);
     if (children === undefined) {
       const key = keyOf(r, status);
@@ -140,6 +132,15 @@ export class FilterMetrics {
       known.byStatus.set(status, children);
     }
     return children;
+  }
+
+  private reportChildren(r: TriggerReport): ReportChildren {
+    let known = this.byReport.get(r);
+    if (known === undefined) {
+      known = { byStatus: new Map() };
+      this.byReport.set(r, known);
+    }
+    return known;
   }
 
   private labels(r: TriggerReport): Record<TriggerLabel, string> {

@@ -17,8 +17,7 @@ import {
   ARRIVAL_TIME_ATTRIBUTE,
   BROKER_TTL_ATTRIBUTE,
   eventKey,
-  KN_NAMESPACE_HEADER,
-  passThroughHeaders,
+  forwardedHeaders,
   stripBrokerTtl,
   type CloudEvent,
   type DeliveryConfig,
@@ -110,22 +109,6 @@ export async function deliverToTrigger(
   o.metrics.counted(report, answer.status);
   if (answer.reply) o.eventTypes?.observe(triggerOwner(trigger), answer.reply);
   return answer;
-}
-
-// In-process, the channel's Sender hands the same (frozen) headers to every Trigger of an
-// event: their forwarded subset is made once, and frozen so that the Sender shares it too.
-const forwarded = new WeakMap<HeaderMap, { namespace: string; headers: Record<string, string> }>();
-
-/** The pass-through subset of `incoming` and the Trigger's namespace as `Kn-Namespace`. */
-function forwardedHeaders(incoming: HeaderMap, namespace: string): Record<string, string> {
-  const known = forwarded.get(incoming);
-  if (known !== undefined && known.namespace === namespace) return known.headers;
-  const headers = Object.freeze({
-    ...passThroughHeaders(incoming),
-    [KN_NAMESPACE_HEADER]: namespace,
-  });
-  if (Object.isFrozen(incoming)) forwarded.set(incoming, { namespace, headers });
-  return headers;
 }
 
 // One config object per Trigger (while its Broker's timeout stays), not one per event: the

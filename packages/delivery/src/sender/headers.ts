@@ -33,3 +33,27 @@ function hasPassThroughPrefix(name: string): boolean {
   for (const prefix of PREFIXES) if (name.startsWith(prefix)) return true;
   return false;
 }
+
+const forwarded = new WeakMap<
+  HeaderMap,
+  { namespace: string | undefined; headers: Readonly<Record<string, string>> }
+>();
+
+/**
+ * What every leg of a delivery forwards: the pass-through subset of the incoming headers
+ * and `Kn-Namespace`. A fan-out forwards one request's headers to every subscriber of one
+ * namespace, so the answer is kept with the incoming headers (which are never changed once
+ * received) and frozen, since it is shared.
+ */
+export function forwardedHeaders(
+  incoming: HeaderMap | undefined,
+  namespace: string | undefined,
+): Readonly<Record<string, string>> {
+  const known = incoming === undefined ? undefined : forwarded.get(incoming);
+  if (known !== undefined && known.namespace === namespace) return known.headers;
+  const headers = passThroughHeaders(incoming);
+  if (namespace !== undefined) headers[KN_NAMESPACE_HEADER] = namespace;
+  Object.freeze(headers);
+  if (incoming !== undefined) forwarded.set(incoming, { namespace, headers });
+  return headers;
+}

@@ -12,7 +12,7 @@ import { serializeHttpEvent } from '../binding/http.js';
 import { DeliveryError, DeliveryErrorCode } from '../errors.js';
 import type { CloudEvent } from '../event.js';
 import { deadLetterEvent, type DeadLetterOptions, type DeliveryFailure } from './dead-letter.js';
-import { KN_NAMESPACE_HEADER, passThroughHeaders } from './headers.js';
+import { forwardedHeaders, KN_NAMESPACE_HEADER, passThroughHeaders } from './headers.js';
 import type { DeliveryObserver, DeliveryOutcome, DeliveryRole } from './outcome.js';
 import { MALFORMED_REPLY_STATUS, readReply } from './reply.js';
 import { boundedDelayMs, DEFAULT_DELIVERY_LIMITS, type DeliveryLimits } from './limits.js';
@@ -165,10 +165,6 @@ export class Sender {
     Readonly<Record<string, string>>,
     { own: object; role: DeliveryRole; headers: Readonly<Record<string, string>> }
   >();
-  private readonly forwarded = new WeakMap<
-    HeaderMap,
-    { namespace: string | undefined; headers: Readonly<Record<string, string>> }
-  >();
 
   constructor(options: SenderOptions = {}) {
     this.ownsTransport = options.transport === undefined;
@@ -246,7 +242,7 @@ export class Sender {
 
   /** Subscriber → reply → dead-letter sink, as Knative's dispatcher does. */
   async dispatch(event: CloudEvent, req: DispatchRequest): Promise<DispatchResult> {
-    const base = this.forwardedHeaders(req.headers, req.namespace);
+    const base = forwardedHeaders(req.headers, req.namespace);
     const deadline = this.now() + (req.deadlineMs ?? this.limits.dispatchDeadlineMs);
     const bounds = { deadline, ...(req.signal && { signal: req.signal }) };
     const sent = await this.send(event, req.subscriber, {
@@ -282,24 +278,6 @@ export class Sender {
     if (forwarded.ok) return done;
     const dl = await this.deadLetter(event, req, forwarded.failure, forwarded.error, replyHeaders);
     return { ...dl, status: sent.status, reply: sent.reply };
-  }
-
-  /**
-   * The headers every leg of a dispatch sends: the pass-through subset of the incoming
-   * request's and Kn-Namespace. A fan-out dispatches one request's headers to every
-   * subscriber of one namespace, so they are computed once per request (frozen: shared).
-   */
-  private forwardedHeaders(
-    incoming: HeaderMap | undefined,
-    namespace: string | undefined,
-  ): Readonly<Record<string, string>> {
-    const known = incoming === undefined ? undefined : this.forwarded.get(incoming);
-    if (known !== undefined && known.namespace === namespace) return known.headers;
-    const headers = passThroughHeaders(incoming);
-    if (namespace !== undefined) headers[KN_NAMESPACE_HEADER] = namespace;
-    Object.freeze(headers);
-    if (incoming !== undefined) this.forwarded.set(incoming, { namespace, headers });
-    return headers;
   }
 
   /**

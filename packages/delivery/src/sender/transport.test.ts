@@ -40,6 +40,14 @@ describe('UndiciTransport', () => {
   afterEach(async () => {
     await transport.close();
   });
+  const postUnder = (signal: AbortSignal) =>
+    transport.post({
+      url: `${target.url}/`,
+      headers: {},
+      body: Buffer.from('x'),
+      signal,
+      timeoutMs: 5_000,
+    });
 
   it('posts the body and headers to the path and query, and returns the whole response', async () => {
     let seen: { method?: string; url?: string; header?: string; body?: string } = {};
@@ -136,14 +144,7 @@ describe('UndiciTransport', () => {
   it('keeps one abort listener per caller signal, however many exchanges it carries', async () => {
     target.handle((_req, _body, res) => res.writeHead(202).end());
     const caller = new AbortController();
-    const post = () =>
-      transport.post({
-        url: `${target.url}/`,
-        headers: {},
-        body: Buffer.from('x'),
-        signal: caller.signal,
-        timeoutMs: 5_000,
-      });
+    const post = () => postUnder(caller.signal);
     const first = [post(), post(), post()];
     expect(getEventListeners(caller.signal, 'abort')).toHaveLength(1);
     await Promise.all(first);
@@ -158,14 +159,7 @@ describe('UndiciTransport', () => {
   it('ends every exchange in flight under a signal when it aborts', async () => {
     target.handle(() => undefined); // never answers
     const caller = new AbortController();
-    const post = () =>
-      transport.post({
-        url: `${target.url}/`,
-        headers: {},
-        body: Buffer.from('x'),
-        signal: caller.signal,
-        timeoutMs: 5_000,
-      });
+    const post = () => postUnder(caller.signal);
     const inFlight = [post(), post()];
     await new Promise((r) => setTimeout(r, 50));
     caller.abort(new Error('hung up'));
