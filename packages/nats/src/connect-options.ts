@@ -11,15 +11,10 @@ import {
   type Authenticator,
   type NodeConnectionOptions,
 } from '@nats-io/transport-node';
+import { NatsConfigError, type SecretData } from './config-error.js';
 import type { NatsSettings } from './settings.js';
 
-/** Secret data by Secret name: key → decoded bytes. */
-export type SecretData = Map<string, Record<string, Uint8Array>>;
-
-/** A setting or Secret that cannot make a connection. */
-export class NatsConfigError extends Error {
-  override readonly name = 'NatsConfigError';
-}
+export { NatsConfigError, type SecretData } from './config-error.js';
 
 const text = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
 

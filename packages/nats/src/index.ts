@@ -3,7 +3,7 @@
  * NatssChannel dispatcher (publish, durable consumers): Knative's config-nats settings,
  * credentials from the Secrets they name, and Go durations as eventing-natss writes them.
  */
-export { connectOptions, NatsConfigError, type SecretData } from './connect-options.js';
+export { NatsConfigError, type SecretData } from './config-error.js';
 export {
   connectNats,
   natsConfigured,

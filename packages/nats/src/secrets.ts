@@ -1,6 +1,6 @@
 /** Reads the Secrets the NATS settings name, once at start-up, from the system namespace. */
 import type { KubeClient, KubeObject } from '@knative-ts/kube';
-import { NatsConfigError, type SecretData } from './connect-options.js';
+import { NatsConfigError, type SecretData } from './config-error.js';
 import { secretNames, type NatsSettings } from './settings.js';
 
 interface Secret extends KubeObject {

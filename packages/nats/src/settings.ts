@@ -5,7 +5,7 @@
  * `nkey` (a seed) for the servers that use those. Credentials only ever come from Secrets.
  * Pure: the caller hands in the YAML text and NATS_URL.
  */
-import { parse } from 'yaml';
+import { CORE_SCHEMA, load } from 'js-yaml';
 
 /** A Secret (in the system namespace) and the key holding the value. */
 export interface SecretKey {
@@ -46,7 +46,7 @@ export function parseNatsSettings(input: { url?: string; config?: string }): Set
   let doc: unknown = {};
   if (input.config?.trim()) {
     try {
-      doc = parse(input.config) ?? {};
+      doc = load(input.config, { schema: CORE_SCHEMA }) ?? {};
     } catch (err) {
       return { ok: false, errors: [`eventing-nats is not YAML: ${(err as Error).message}`] };
     }

@@ -1,9 +1,18 @@
 import { webcrypto, X509Certificate } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 import { isAlreadyExists, isNotFound, type KubeClient, type KubeObject } from '@knative-ts/kube';
 
-// @peculiar/x509 signs through WebCrypto; Node has it under node:crypto.
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+/**
+ * @peculiar/x509, loaded only to make a certificate: it holds about 6 MiB of heap, and a
+ * controller that finds a usable certificate in its Secret (every start but the first)
+ * reads it with node:crypto alone.
+ */
+async function loadX509(): Promise<typeof X509> {
+  const x509 = await import('@peculiar/x509');
+  // It signs through WebCrypto; Node has it under node:crypto.
+  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  return x509;
+}
 
 /** PEM material of the conversion webhook's TLS: its CA goes into the CRD's caBundle. */
 export interface ServingCertificate {
@@ -36,6 +45,7 @@ export async function generateServingCertificate(
   ips: string[],
   now = new Date(),
 ): Promise<ServingCertificate> {
+  const x509 = await loadX509();
   const notAfter = new Date(now.getTime() + validityMs);
   const caKeys = await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
   const ca = await x509.X509CertificateGenerator.createSelfSigned({

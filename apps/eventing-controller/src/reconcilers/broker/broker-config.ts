@@ -8,7 +8,7 @@ import {
   type BrokerDefaultsConfig,
   type ChannelTemplateSpec,
 } from '@knative-ts/types';
-import { parse } from 'yaml';
+import { CORE_SCHEMA, load } from 'js-yaml';
 
 /** A parsed config value, or why the ConfigMap cannot give one. */
 export type ConfigOutcome<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -20,7 +20,7 @@ function readYaml(configMap: KubeObject | undefined, key: string): ConfigOutcome
   const raw = (configMap as ConfigMap | undefined)?.data?.[key];
   if (raw === undefined) return { ok: true, value: undefined };
   try {
-    return { ok: true, value: parse(raw) as unknown };
+    return { ok: true, value: load(raw, { schema: CORE_SCHEMA }) };
   } catch (err) {
     return { ok: false, error: `${key} is not valid YAML: ${(err as Error).message}` };
   }

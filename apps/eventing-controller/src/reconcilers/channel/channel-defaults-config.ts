@@ -7,7 +7,7 @@ import {
   ShippedChannelDefaults,
   type ChannelTemplateSpec,
 } from '@knative-ts/types';
-import { parse } from 'yaml';
+import { CORE_SCHEMA, load } from 'js-yaml';
 
 export { DefaultChannelConfigMapName };
 
@@ -31,7 +31,7 @@ export function defaultChannelTemplate(
   if (raw === undefined) return fromConfig(ShippedChannelDefaults, namespace);
   let parsed: unknown;
   try {
-    parsed = parse(raw);
+    parsed = load(raw, { schema: CORE_SCHEMA });
   } catch (err) {
     return {
       ok: false,

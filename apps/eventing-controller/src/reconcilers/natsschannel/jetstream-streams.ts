@@ -5,9 +5,15 @@
  * could not be reached. The connection is made on first use and made again after a failure,
  * so the controller starts, and keeps reconciling everything else, while NATS is down.
  */
-import { JetStreamApiCodes, JetStreamApiError, type StreamConfig } from '@nats-io/jetstream';
+import type * as JetStream from '@nats-io/jetstream';
+import type { StreamConfig } from '@nats-io/jetstream';
 import type { Nats } from '@knative-ts/nats';
 import { streamDrift, type DesiredStream } from './resources/make-stream-config.js';
+
+// The JetStream module is loaded with the first connection (see connectNats); by the time
+// an operation can fail with one of its errors, it is loaded.
+type JetStreamApi = typeof JetStream;
+const jetStreamApi = (): Promise<JetStreamApi> => import('@nats-io/jetstream');
 
 export type EnsureResult =
   { action: 'created' | 'unchanged' } | { action: 'updated'; fields: string[] };
@@ -38,7 +44,7 @@ export class JetStreamStreams implements StreamStore {
   constructor(private readonly connect: () => Promise<Nats>) {}
 
   async ensure(desired: DesiredStream): Promise<EnsureResult> {
-    return this.withManager(async (jsm) => {
+    return this.withManager(async (jsm, api) => {
       let current: Record<string, unknown> | undefined;
       try {
         current = (await jsm.streams.info(desired.name)).config as unknown as Record<
@@ -46,7 +52,7 @@ export class JetStreamStreams implements StreamStore {
           unknown
         >;
       } catch (err) {
-        if (!isNotFound(err, JetStreamApiCodes.StreamNotFound)) throw err;
+        if (!isStreamNotFound(api, err)) throw err;
       }
       if (current === undefined) {
         await jsm.streams.add(desired as unknown as StreamConfig);
@@ -60,12 +66,12 @@ export class JetStreamStreams implements StreamStore {
   }
 
   async delete(name: string): Promise<'deleted' | 'absent'> {
-    return this.withManager(async (jsm) => {
+    return this.withManager(async (jsm, api) => {
       try {
         await jsm.streams.delete(name);
         return 'deleted';
       } catch (err) {
-        if (isNotFound(err, JetStreamApiCodes.StreamNotFound)) return 'absent';
+        if (isStreamNotFound(api, err)) return 'absent';
         throw err;
       }
     });
@@ -77,7 +83,9 @@ export class JetStreamStreams implements StreamStore {
     if (nats) await (await nats.catch(() => undefined))?.close();
   }
 
-  private async withManager<T>(op: (jsm: Nats['manager']) => Promise<T>): Promise<T> {
+  private async withManager<T>(
+    op: (jsm: Nats['manager'], api: JetStreamApi) => Promise<T>,
+  ): Promise<T> {
     this.nats ??= this.connect();
     let nats: Nats;
     try {
@@ -88,10 +96,11 @@ export class JetStreamStreams implements StreamStore {
         cause: err,
       });
     }
+    const api = await jetStreamApi();
     try {
-      return await op(nats.manager);
+      return await op(nats.manager, api);
     } catch (err) {
-      if (err instanceof JetStreamApiError) {
+      if (err instanceof api.JetStreamApiError) {
         throw new StreamFailure('refused', `${err.message} (err_code ${err.code})`, { cause: err });
       }
       throw new StreamFailure('unavailable', `JetStream did not answer: ${message(err)}`, {
@@ -101,8 +110,8 @@ export class JetStreamStreams implements StreamStore {
   }
 }
 
-function isNotFound(err: unknown, code: number): boolean {
-  return err instanceof JetStreamApiError && err.code === code;
+function isStreamNotFound(api: JetStreamApi, err: unknown): boolean {
+  return err instanceof api.JetStreamApiError && err.code === api.JetStreamApiCodes.StreamNotFound;
 }
 
 function message(err: unknown): string {
