@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // The controller's memory goal (#16) counts every module it loads: kafkajs, the NATS client
-// and @peculiar/x509 hold about 15 MiB of heap together, and are loaded only when a
+// and @peculiar/x509 add about 14 MiB of heap together, and are loaded only when a
 // KafkaChannel, a JetStream channel or a new webhook certificate needs them. This runs the
 // built main.js with a module hook that records every module it resolves; ESM links the
 // whole static import graph before any of it runs, so the app may stop at its config check.

@@ -1,4 +1,5 @@
-import { connectOptions, NatsConfigError, type SecretData } from './connect-options.js';
+import { NatsConfigError, type SecretData } from './config-error.js';
+import { connectOptions } from './connect-options.js';
 import type { NatsSettings } from './settings.js';
 
 const base: NatsSettings = { servers: ['nats://127.0.0.1:4222'], retryOnFailedConnect: false };

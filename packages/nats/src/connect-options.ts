@@ -14,8 +14,6 @@ import {
 import { NatsConfigError, type SecretData } from './config-error.js';
 import type { NatsSettings } from './settings.js';
 
-export { NatsConfigError, type SecretData } from './config-error.js';
-
 const text = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
 
 /** Options for `connect()`; `name` is the client name the server shows in its monitoring. */
