@@ -27,5 +27,6 @@ export {
   type RequeueAfter,
 } from './reconcile-event.js';
 export { setObservedGeneration, statusChanged, statusEqual } from './status.js';
+export { cachedStrings, StringInterner } from './string-interner.js';
 export { Tracker, type ChangeFilter, type TrackedRef, type TrackerOptions } from './tracker.js';
 export { WorkQueue, type WorkQueueOptions } from './workqueue.js';

@@ -1,7 +1,11 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { KubeObject } from '@knative-ts/kube';
 import { FakeKubeClient } from '@knative-ts/kube/testing';
 import { Informer } from './informer.js';
 import { FakeClock, flush } from './testing/fake-clock.js';
+
+setFlagsFromString('--expose-gc');
 
 const apiVersion = 'itest.dev/v1';
 const kind = 'Widget';
@@ -69,6 +73,32 @@ describe('Informer', () => {
     expect(cached.map((o) => o?.metadata.name)).toEqual(['listed', 'watched']);
     for (const obj of [...cached, ...handed])
       expect(obj?.metadata).not.toHaveProperty('managedFields');
+    await informer.stop();
+  });
+
+  it('caches one copy of a value that many objects carry', async () => {
+    const gc = runInNewContext('gc') as () => void;
+    const heapUsed = (): number => {
+      gc();
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    // Every object read from the server carries its own copy of each value, as a parsed
+    // list does: here a 1,500-character annotation, 2,000 times.
+    const note = (): string => 'n'.repeat(1_500);
+    const objects = Array.from({ length: 2_000 }, (_, i) => {
+      const obj = widget(`w${i}`);
+      obj.metadata.annotations = { note: note() };
+      return obj;
+    });
+    const { informer } = setup(objects);
+    const before = heapUsed();
+    informer.start();
+    await informer.waitForSync();
+    const held = heapUsed() - before;
+    expect(informer.cache.keys()).toHaveLength(2_000);
+    // Copied, the annotations alone would be 3 MB.
+    expect(held).toBeLessThan(2_000 * 1_500 * 0.6);
     await informer.stop();
   });
 

@@ -3,6 +3,7 @@ import { Cache } from './cache.js';
 import { realClock, sleep, type Clock, type TimerHandle } from './clock.js';
 import { keyOf } from './keys.js';
 import { silentLogger, type Logger } from './logger.js';
+import { cachedStrings } from './string-interner.js';
 
 /** Callbacks for changes seen by an informer. */
 export interface EventHandlers<T> {
@@ -170,6 +171,7 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   private upsert(obj: T): void {
     withoutManagedFields(obj);
+    cachedStrings.internAll(obj);
     const old = this.cache.set(obj);
     if (!old) this.dispatch('onAdd', [obj]);
     else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) {
