@@ -27,11 +27,18 @@ function scripted(...statuses: number[]): LocalDestination & { calls: LocalCall[
 /**
  * A destination whose subscriber never answers: it keeps the contract, answering 500 (as
  * broker-filter does for no response) once its deadline passes or its caller gives up.
+ * Node's timers count from the event loop's cached clock, so on a busy machine a timer can
+ * fire a few ms before `Date.now()` reaches the deadline; the answer waits until it has.
  */
 const hanging: LocalDestination = ({ signal, deadline }) =>
   new Promise((resolve) => {
     const answer = (): void => resolve(ok(500));
-    if (deadline !== undefined) setTimeout(answer, Math.max(0, deadline - Date.now()));
+    const answerAtDeadline = (due: number): void => {
+      const left = due - Date.now();
+      if (left <= 0) answer();
+      else setTimeout(() => answerAtDeadline(due), left);
+    };
+    if (deadline !== undefined) answerAtDeadline(deadline);
     signal?.addEventListener('abort', answer);
   });
 
