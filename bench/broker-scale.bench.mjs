@@ -113,8 +113,7 @@ async function main() {
     );
     writeResult('broker-scale', { rows, controllerIdle, controllerLoaded, readyAfterMs });
   } finally {
-    stopChildren();
-    await system.stop();
+    await system.stop().finally(stopChildren);
   }
 }
 

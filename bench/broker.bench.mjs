@@ -196,8 +196,7 @@ async function main() {
     );
     writeResult('broker', { rows, autoCreate: { relay: autoRelay, runs: autoRows }, memory });
   } finally {
-    stopChildren();
-    await system.stop();
+    await system.stop().finally(stopChildren);
   }
 }
 

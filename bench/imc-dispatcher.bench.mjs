@@ -32,6 +32,7 @@ import {
   warmUp,
   writeResult,
 } from './lib/harness.mjs';
+import { sweepStaleBenchNamespaces } from './lib/bench-namespaces.mjs';
 import { load } from './lib/load.mjs';
 import { rssOfPid } from './lib/process-stats.mjs';
 
@@ -45,6 +46,7 @@ async function main() {
   const kubeconfig = process.env.KUBECONFIG ?? join(repo, '.local/admin.kubeconfig');
   const kenv = { ...process.env, KUBECONFIG: kubeconfig };
   const client = createKubeClient(loadKubeConfig({ env: kenv }));
+  await sweepStaleBenchNamespaces(client, { env: kenv, say });
   // The InMemoryChannel CRD (idempotent).
   execFileSync(
     'kubectl',

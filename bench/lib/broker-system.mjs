@@ -11,12 +11,14 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { localSlice, service } from '@knative-ts/delivery/testing';
-import { createKubeClient, isNotFound, loadKubeConfig } from '@knative-ts/kube';
-import { freePort, repo, spawnApp, until, untilReady } from './harness.mjs';
+import { createKubeClient, loadKubeConfig } from '@knative-ts/kube';
+import { deleteBenchNamespaces, sweepStaleBenchNamespaces } from './bench-namespaces.mjs';
+import { freePort, progress, repo, spawnApp, until, untilReady } from './harness.mjs';
 
 const eventing = 'eventing.knative.dev/v1';
 export const BENCH_TYPE = 'dev.knative-ts.bench'; // what lib/load.mjs sends
 export const dataPlane = ['imc-dispatcher', 'broker-ingress', 'broker-filter'];
+const say = progress('broker-system');
 
 const configMap = (namespace, name, data) => ({
   apiVersion: 'v1',
@@ -52,18 +54,20 @@ export async function startBrokerSystem({ extraApps = {} } = {}) {
       { env: kenv, stdio: 'ignore' },
     );
   }
+  await sweepStaleBenchNamespaces(client, { env: kenv, say });
   const stamp = Date.now().toString(36);
   const system = `bench-brsys-${stamp}`;
   const ns = `bench-br-${stamp}`;
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: system } });
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   const apps = {};
+  // The namespaces go first, while the controller still runs to release its finalizers.
   const stop = async () => {
-    for (const { child } of Object.values(apps)) if (child.exitCode === null) child.kill('SIGTERM');
-    for (const name of [ns, system]) {
-      await client.delete({ apiVersion: 'v1', kind: 'Namespace', name }).catch((err) => {
-        if (!isNotFound(err)) throw err;
-      });
+    try {
+      await deleteBenchNamespaces(client, [ns, system], { env: kenv, say });
+    } finally {
+      for (const { child } of Object.values(apps))
+        if (child.exitCode === null) child.kill('SIGTERM');
     }
   };
   try {
