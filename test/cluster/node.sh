@@ -20,11 +20,12 @@ ensure_node_binaries() {
     kubelet=k8s.io/kubernetes/cmd/kubelet \
     kube-proxy=k8s.io/kubernetes/cmd/kube-proxy \
     kube-scheduler=k8s.io/kubernetes/cmd/kube-scheduler
-  GO_BUILD_ESTIMATE="~2 min" go_build_cached coredns "$CLUSTER_DIR/coredns" "" coredns=github.com/coredns/coredns
+  GO_KEY_FILES="$CLUSTER_DIR/coredns/main.go" GO_BUILD_ESTIMATE="~2 min" \
+    go_build_cached coredns "$CLUSTER_DIR/coredns" "" coredns=.
   GO_BUILD_ESTIMATE="~1 min" go_build_cached crictl "$CLUSTER_DIR/crictl" "" crictl=sigs.k8s.io/cri-tools/cmd/crictl
   # Static, so the pause image is that one file.
   CGO_ENABLED=0 GO_KEY_FILES="$CLUSTER_DIR/pause/main.go" GO_BUILD_ESTIMATE="seconds" \
-    go_build_cached pause "$CLUSTER_DIR/pause" "-s -w" pause=.
+    go_build_cached pause "$CLUSTER_DIR/pause" "" pause=.
 }
 
 snapshot_host_sysctls() {
