@@ -4,6 +4,7 @@
  */
 import { BindingError, BindingReason } from '../errors.js';
 import type { CloudEvent } from '../event.js';
+import { LastEntryCache } from '../last-entry-cache.js';
 import { decodeBinary, encodeBinary, onlyValue, single, type HeaderMap } from './binary.js';
 import { contentModeOf } from './media-type.js';
 import { decodeStructured, encodeStructured, STRUCTURED_CONTENT_TYPE } from './structured.js';
@@ -67,9 +68,9 @@ export interface EventPayload {
 
 // Events are immutable, and a fan-out sends one event to every subscriber: it is encoded
 // once per mode and the payload shared.
-const payloads: Record<EventFormat, WeakMap<CloudEvent, EventPayload>> = {
-  binary: new WeakMap(),
-  json: new WeakMap(),
+const payloads: Record<EventFormat, LastEntryCache<CloudEvent, EventPayload>> = {
+  binary: new LastEntryCache(),
+  json: new LastEntryCache(),
 };
 
 /** Encode an event for an HTTP request or response in the given mode. */

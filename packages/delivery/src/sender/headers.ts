@@ -6,6 +6,7 @@
  * channels MUST pass to subscribers (D.30).
  */
 import type { HeaderMap } from '../binding/binary.js';
+import { LastEntryCache } from '../last-entry-cache.js';
 
 const EXACT = new Set(['x-request-id', 'retry-after', 'traceparent', 'tracestate']);
 const PREFIXES = ['knative-', 'k-eventing-', 'x-b3-'];
@@ -34,7 +35,7 @@ function hasPassThroughPrefix(name: string): boolean {
   return false;
 }
 
-const forwarded = new WeakMap<
+const forwarded = new LastEntryCache<
   HeaderMap,
   { namespace: string | undefined; headers: Readonly<Record<string, string>> }
 >();
