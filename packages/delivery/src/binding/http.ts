@@ -4,7 +4,7 @@
  */
 import { BindingError, BindingReason } from '../errors.js';
 import type { CloudEvent } from '../event.js';
-import { LastEntryCache } from '../last-entry-cache.js';
+import { RecentEntryCache } from '../recent-entry-cache.js';
 import { decodeBinary, encodeBinary, onlyValue, single, type HeaderMap } from './binary.js';
 import { contentModeOf } from './media-type.js';
 import { decodeStructured, encodeStructured, STRUCTURED_CONTENT_TYPE } from './structured.js';
@@ -68,9 +68,9 @@ export interface EventPayload {
 
 // Events are immutable, and a fan-out sends one event to every subscriber: it is encoded
 // once per mode and the payload shared.
-const payloads: Record<EventFormat, LastEntryCache<CloudEvent, EventPayload>> = {
-  binary: new LastEntryCache(),
-  json: new LastEntryCache(),
+const payloads: Record<EventFormat, RecentEntryCache<CloudEvent, EventPayload>> = {
+  binary: new RecentEntryCache(),
+  json: new RecentEntryCache(),
 };
 
 /** Encode an event for an HTTP request or response in the given mode. */

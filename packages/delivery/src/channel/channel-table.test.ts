@@ -50,6 +50,30 @@ describe('ChannelTable.route', () => {
     expect(t.route('x', '/n/c').kind).toBe('unknown');
     expect(t.size).toBe(0);
   });
+
+  it('routes a replaced channel to its new entry by host and path', () => {
+    const t = new ChannelTable<Routable & { generation: number }>();
+    t.set({ ...ch('n', 'c'), generation: 1 });
+    t.set({ ...ch('n', 'c'), generation: 2 });
+    for (const [host, url] of [
+      ['c-kn-channel.n.svc.cluster.local', '/'],
+      ['x', '/n/c'],
+      ['x', '/n/c?x=1'],
+      ['x', '/n/%63'],
+    ] as const) {
+      const route = t.route(host, url);
+      expect(route.kind === 'found' && route.channel.generation).toBe(2);
+    }
+    expect(t.size).toBe(1);
+  });
+
+  it('forgets the old host of a channel whose host changed', () => {
+    const t = new ChannelTable<Routable>();
+    t.set({ namespace: 'n', name: 'c', host: 'old.example' });
+    t.set({ namespace: 'n', name: 'c', host: 'new.example' });
+    expect(t.route('old.example', '/').kind).toBe('unknown');
+    expect(t.route('new.example', '/').kind).toBe('found');
+  });
 });
 
 describe('hostOf', () => {

@@ -18,16 +18,23 @@ export type Route<T> =
   | { kind: 'unknown'; key: string }
   | { kind: 'bad-path'; path: string };
 
+type Found<T> = Extract<Route<T>, { kind: 'found' }>;
+
 /** Channels by host and by `<ns>/<name>`; replaced one entry at a time by the watcher. */
 export class ChannelTable<T extends Routable> {
-  private readonly byKey = new Map<string, T>();
-  private readonly byHost = new Map<string, T>();
+  // Each channel's route is made once, when it is set: routing runs for every event.
+  private readonly byKey = new Map<string, Found<T>>();
+  private readonly byHost = new Map<string, Found<T>>();
+  /** By the path as senders write it, `/<ns>/<name>`: the common request needs no parse. */
+  private readonly byPath = new Map<string, Found<T>>();
 
   /** Adds or replaces the channel `<namespace>/<name>`. */
   set(channel: T): void {
     this.delete(channel.namespace, channel.name);
-    this.byKey.set(`${channel.namespace}/${channel.name}`, channel);
-    this.byHost.set(channel.host, channel);
+    const found: Found<T> = Object.freeze({ kind: 'found', channel });
+    this.byKey.set(`${channel.namespace}/${channel.name}`, found);
+    this.byHost.set(channel.host, found);
+    this.byPath.set(pathOf(channel), found);
   }
 
   delete(namespace: string, name: string): T | undefined {
@@ -35,12 +42,13 @@ export class ChannelTable<T extends Routable> {
     const old = this.byKey.get(key);
     if (old === undefined) return undefined;
     this.byKey.delete(key);
-    if (this.byHost.get(old.host) === old) this.byHost.delete(old.host);
-    return old;
+    this.byPath.delete(pathOf(old.channel));
+    if (this.byHost.get(old.channel.host) === old) this.byHost.delete(old.channel.host);
+    return old.channel;
   }
 
   get(namespace: string, name: string): T | undefined {
-    return this.byKey.get(`${namespace}/${name}`);
+    return this.byKey.get(`${namespace}/${name}`)?.channel;
   }
 
   get size(): number {
@@ -49,12 +57,16 @@ export class ChannelTable<T extends Routable> {
 
   /** The channel for a request's Host header and URL (path + optional query). */
   route(hostHeader: string | undefined, url: string): Route<T> {
+    const direct = this.byPath.get(url);
+    if (direct !== undefined) return direct;
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
     if (path === '/' || path === '') {
+      // A Host header as Knative's addresses write it is already the table's key.
+      const exact = hostHeader === undefined ? undefined : this.byHost.get(hostHeader);
+      if (exact !== undefined) return exact;
       const host = hostOf(hostHeader);
-      const channel = this.byHost.get(host);
-      return channel ? { kind: 'found', channel } : { kind: 'unknown', key: host };
+      return this.byHost.get(host) ?? { kind: 'unknown', key: host };
     }
     const parts = path.split('/');
     // "/<ns>/<name>" splits into ["", ns, name]; a trailing slash is tolerated.
@@ -62,9 +74,12 @@ export class ChannelTable<T extends Routable> {
     const [lead, namespace, name] = parts;
     if (parts.length !== 3 || lead !== '' || !namespace || !name) return { kind: 'bad-path', path };
     const key = `${decodeURIComponentSafe(namespace)}/${decodeURIComponentSafe(name)}`;
-    const channel = this.byKey.get(key);
-    return channel ? { kind: 'found', channel } : { kind: 'unknown', key };
+    return this.byKey.get(key) ?? { kind: 'unknown', key };
   }
+}
+
+function pathOf(channel: Routable): string {
+  return `/${channel.namespace}/${channel.name}`;
 }
 
 /** Host header without port or trailing dot, lower case (host names are case-insensitive). */

@@ -6,7 +6,7 @@
  * Ingress also stamps `knativearrivaltime`, which filter turns into processing latency.
  */
 import type { CloudEvent } from '../event.js';
-import { LastEntryCache } from '../last-entry-cache.js';
+import { RecentEntryCache } from '../recent-entry-cache.js';
 
 export const BROKER_TTL_ATTRIBUTE = 'knativebrokerttl';
 export const ARRIVAL_TIME_ATTRIBUTE = 'knativearrivaltime';
@@ -38,7 +38,7 @@ export interface StrippedEvent {
 // Events are immutable, and a trigger channel strips the same event once for the prefilter
 // and once per Trigger: the first strip serves them all (and gives the Sender one event to
 // serialize, not one per Trigger).
-const stripped = new LastEntryCache<CloudEvent, StrippedEvent>();
+const stripped = new RecentEntryCache<CloudEvent, StrippedEvent>();
 
 /** A copy of `event` without the TTL, and the TTL it had (undefined when absent or invalid). */
 export function stripBrokerTtl(event: CloudEvent): StrippedEvent {

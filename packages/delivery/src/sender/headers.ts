@@ -6,7 +6,7 @@
  * channels MUST pass to subscribers (D.30).
  */
 import type { HeaderMap } from '../binding/binary.js';
-import { LastEntryCache } from '../last-entry-cache.js';
+import { RecentEntryCache } from '../recent-entry-cache.js';
 
 const EXACT = new Set(['x-request-id', 'retry-after', 'traceparent', 'tracestate']);
 const PREFIXES = ['knative-', 'k-eventing-', 'x-b3-'];
@@ -35,7 +35,7 @@ function hasPassThroughPrefix(name: string): boolean {
   return false;
 }
 
-const forwarded = new LastEntryCache<
+const forwarded = new RecentEntryCache<
   HeaderMap,
   { namespace: string | undefined; headers: Readonly<Record<string, string>> }
 >();

@@ -10,7 +10,7 @@
 import { single, type HeaderMap } from '../binding/binary.js';
 import { serializeHttpEvent } from '../binding/http.js';
 import { DeliveryError, DeliveryErrorCode } from '../errors.js';
-import { LastEntryCache } from '../last-entry-cache.js';
+import { RecentEntryCache } from '../recent-entry-cache.js';
 import type { CloudEvent } from '../event.js';
 import { deadLetterEvent, type DeadLetterOptions, type DeliveryFailure } from './dead-letter.js';
 import { forwardedHeaders, KN_NAMESPACE_HEADER, passThroughHeaders } from './headers.js';
@@ -162,7 +162,7 @@ export class Sender {
   private readonly features: () => DeliveryFeatures;
   private readonly localDestinations: LocalDestinations | undefined;
   private readonly effectiveConfigs = new WeakMap<DeliveryConfig, DeliveryConfig>();
-  private readonly merged = new LastEntryCache<
+  private readonly merged = new RecentEntryCache<
     Readonly<Record<string, string>>,
     { own: object; role: DeliveryRole; headers: Readonly<Record<string, string>> }
   >();
