@@ -1,15 +1,17 @@
 import type { KubeObject } from '@knative-ts/kube';
 import { Controller } from '@knative-ts/reconciler';
-import {
-  JetStreamChannelKinds,
-  MessagingV1alpha1,
-  type JetStreamChannelKind,
-  type NatssChannel,
-} from '@knative-ts/types';
+import { MessagingV1alpha1, type JetStreamChannelKind, type NatssChannel } from '@knative-ts/types';
 import { Component, trackedDependencies, type ControllerDeps } from '../deps.js';
 import type { StreamStore } from './jetstream-streams.js';
 import { JetStreamChannelReconciler } from './reconciler.js';
 import { DispatcherName } from './resources/make-channel-service.js';
+
+// Both kinds by name; `satisfies` fails the build when a kind is added to
+// JetStreamChannelKind and not here, so no JetStream channel CRD goes unreconciled.
+const ReconciledKinds = Object.keys({
+  NatssChannel: true,
+  NatsJetStreamChannel: true,
+} satisfies Record<JetStreamChannelKind, true>) as JetStreamChannelKind[];
 
 /**
  * One controller per JetStream channel kind (our NatssChannel and eventing-natss's
@@ -21,7 +23,7 @@ export function newJetStreamChannelControllers(
   deps: ControllerDeps,
   streams: StreamStore | undefined,
 ): Array<Controller<NatssChannel>> {
-  return JetStreamChannelKinds.map((kind) => newController(deps, kind, streams));
+  return ReconciledKinds.map((kind) => newController(deps, kind, streams));
 }
 
 function newController(
