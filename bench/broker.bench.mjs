@@ -2,8 +2,8 @@
 // Benchmark: the broker path, ingress → trigger channel (imc-dispatcher) → broker-filter →
 // subscriber, 1 KiB binary events: sustained events/s, p50/p99 end-to-end latency and CPU
 // per event (each data-plane app, and their sum), next to the minimal Node relay measured
-// in the same run (fanning out to the same number of sinks), with the ratios, and each
-// app's RSS after the run. The system is lib/broker-system.mjs.
+// in the same run (fanning out to the same number of sinks), with V8's defaults and with the
+// chart's Node flags, with the ratios, and each app's RSS after the run. The system is lib/broker-system.mjs.
 //
 // The ingress answers once the InMemoryChannel's synchronous fan-out is done, i.e. once
 // broker-filter has answered for every trigger (after delivering to each matching
@@ -44,7 +44,7 @@ const TRIGGERS = 10;
 const say = progress('broker');
 
 async function main() {
-  const { sinkPorts, relay } = await startRelayAndSinks(TRIGGERS);
+  const { sinkPorts, relay, boundedRelay } = await startRelayAndSinks(TRIGGERS);
   const autoCreate = 'broker-ingress (auto-create on)';
   const system = await startBrokerSystem({
     extraApps: {
@@ -79,10 +79,10 @@ async function main() {
       durationMs: settings.durationMs,
       warmupMs: settings.warmupMs,
     };
-    const relayTarget = (n) => ({
-      origin: relay.origin,
+    const relayTarget = (n, r = relay) => ({
+      origin: r.origin,
       path: `/${n}`,
-      cpuOf: { relay: relay.pid },
+      cpuOf: { relay: r.pid },
     });
     const dataPlanePids = Object.fromEntries(dataPlane.map((name) => [name, apps[name].child.pid]));
     const brokerTarget = (broker) => ({
@@ -97,18 +97,23 @@ async function main() {
       ['all', TRIGGERS],
       ['one', 1],
     ];
-    const samples = new Map(cases.map(([broker]) => [broker, { relay: [], brk: [] }]));
+    const samples = new Map(cases.map(([broker]) => [broker, { relay: [], bounded: [], brk: [] }]));
     await warmUp(
       say,
-      cases.flatMap(([broker, matching]) => [relayTarget(matching), brokerTarget(broker)]),
+      cases.flatMap(([broker, matching]) => [
+        relayTarget(matching),
+        relayTarget(matching, boundedRelay),
+        brokerTarget(broker),
+      ]),
     );
     for (let round = 1; round <= settings.rounds; round++) {
       for (const [broker, matching] of cases) {
         const s = samples.get(broker);
         s.relay.push(await load({ ...timing, ...relayTarget(matching) }));
+        s.bounded.push(await load({ ...timing, ...relayTarget(matching, boundedRelay) }));
         s.brk.push(await load({ ...timing, ...brokerTarget(broker) }));
         say(
-          `round ${round}/${settings.rounds} ${broker}: relay ${fmt(s.relay.at(-1).eventsPerSec)} ev/s, broker ${fmt(s.brk.at(-1).eventsPerSec)} ev/s`,
+          `round ${round}/${settings.rounds} ${broker}: relay ${fmt(s.relay.at(-1).eventsPerSec)} ev/s, at the chart's flags ${fmt(s.bounded.at(-1).eventsPerSec)} ev/s, broker ${fmt(s.brk.at(-1).eventsPerSec)} ev/s`,
         );
       }
     }
@@ -120,6 +125,7 @@ async function main() {
         matching,
         triggers: brokers[broker].triggers,
         relay: medianRun(samples.get(broker).relay),
+        boundedRelay: medianRun(samples.get(broker).bounded),
         brk: { ...brk, cpuMsPerEvent: cpuOfPath(brk) },
       };
     });
@@ -146,18 +152,22 @@ async function main() {
     console.log(
       `broker benchmark: ingress → InMemoryChannel → broker-filter → subscriber, 1 KiB binary events, ${settings.concurrency} concurrent senders, ${settings.durationMs} ms per run (+${settings.warmupMs} ms warm-up), median of ${settings.rounds} interleaved rounds, loopback, LOCAL_MODE`,
     );
-    console.log('triggers matching  target       events/s   p50 ms   p99 ms  CPU ms/event  errors');
-    for (const { broker, matching, relay: r, brk: b } of rows) {
+    console.log(
+      'triggers matching  target        events/s   p50 ms   p99 ms  CPU ms/event  errors',
+    );
+    for (const { broker, matching, relay: r, boundedRelay: br, brk: b } of rows) {
       const label = `${matching} of ${brokers[broker].triggers}`.padStart(17);
       const line = (target, x, cpu) =>
         console.log(
-          `${label}  ${target.padEnd(11)}  ${fmt(x.eventsPerSec).padStart(8)}  ${fmt(x.p50, 2).padStart(7)}  ${fmt(x.p99, 2).padStart(7)}  ${fmt(cpu, 3).padStart(12)}  ${x.errors}`,
+          `${label}  ${target.padEnd(12)}  ${fmt(x.eventsPerSec).padStart(8)}  ${fmt(x.p50, 2).padStart(7)}  ${fmt(x.p99, 2).padStart(7)}  ${fmt(cpu, 3).padStart(12)}  ${x.errors}`,
         );
       line('node relay', r, r['cpuMsPerEvent.relay']);
+      line('relay, chart', br, br['cpuMsPerEvent.relay']);
       line('broker', b, b.cpuMsPerEvent);
-      console.log(
-        `${label}  ratio broker/relay: throughput ${fmt(b.eventsPerSec / r.eventsPerSec, 2)}x, p50 ${fmt(b.p50 / r.p50, 2)}x, p99 ${fmt(b.p99 / r.p99, 2)}x, CPU/event ${fmt(b.cpuMsPerEvent / r['cpuMsPerEvent.relay'], 2)}x`,
-      );
+      const ratios = (x) =>
+        `throughput ${fmt(b.eventsPerSec / x.eventsPerSec, 2)}x, p50 ${fmt(b.p50 / x.p50, 2)}x, p99 ${fmt(b.p99 / x.p99, 2)}x, CPU/event ${fmt(b.cpuMsPerEvent / x['cpuMsPerEvent.relay'], 2)}x`;
+      console.log(`${label}  ratio broker/relay: ${ratios(r)}`);
+      console.log(`${label}  ratio broker/relay at the chart's flags: ${ratios(br)}`);
       console.log(
         `${label}  CPU ms/event by app: ${dataPlane.map((name) => `${name} ${fmt(b[`cpuMsPerEvent.${name}`], 3)}`).join(', ')}`,
       );

@@ -4,7 +4,9 @@
 // sink). Every case runs in interleaved rounds (relay, dispatcher, relay, dispatcher, ...)
 // and reports the median of each figure:
 //   - closed loop at fan-out 1 and 10: events/s, p50/p99, CPU ms per event of the relay or
-//     the dispatcher process;
+//     the dispatcher process; the relay twice, with V8's defaults and with the chart's Node
+//     flags (the dispatcher's), so that the cost of the code and of the memory bound show
+//     apart;
 //   - open loop at 2,000 events/s (and at 70 % of the dispatcher's own closed-loop capacity):
 //     latency from each event's intended send time, p50/p99/p99.9;
 //   - scale: the same closed-loop load spread over 1, 10 and 100 channels;
@@ -62,7 +64,11 @@ async function main() {
   const ns = `bench-imc-${Date.now().toString(36)}`;
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   try {
-    const { sinkPorts: ports, relay } = await startRelayAndSinks(Math.max(...FANOUTS));
+    const {
+      sinkPorts: ports,
+      relay,
+      boundedRelay,
+    } = await startRelayAndSinks(Math.max(...FANOUTS));
 
     const subscribers = (name, n) =>
       ports.slice(0, n).map((p, i) => ({
@@ -115,10 +121,10 @@ async function main() {
     await new Promise((r) => setTimeout(r, 2000));
     const rssIdle = rssOfPid(dispatcher.child.pid);
 
-    const relayTarget = (n) => ({
-      origin: relay.origin,
+    const relayTarget = (n, r = relay) => ({
+      origin: r.origin,
       path: `/${n}`,
-      cpuOf: { relay: relay.pid },
+      cpuOf: { relay: r.pid },
     });
     const imcTarget = (paths) => ({
       origin: dispatcherOrigin,
@@ -150,20 +156,22 @@ async function main() {
 
     const closed = [];
     for (const n of FANOUTS) {
-      const [r, d] = await interleaved(`closed fan-out ${n}`, [
+      const [r, b, d] = await interleaved(`closed fan-out ${n}`, [
         { name: 'relay', ...relayTarget(n) },
+        { name: 'relay, chart flags', ...relayTarget(n, boundedRelay) },
         { name: 'imc', ...imcTarget([`/${ns}/fan${n}`]) },
       ]);
-      closed.push({ fanout: n, relay: r, imc: d });
+      closed.push({ fanout: n, relay: r, boundedRelay: b, imc: d });
     }
     const capacity = closed[0].imc.eventsPerSec;
     const open = [];
     for (const rate of [OPEN_LOOP_RATE, Math.round(0.7 * capacity)]) {
-      const [r, d] = await interleaved(`open ${rate} ev/s`, [
+      const [r, b, d] = await interleaved(`open ${rate} ev/s`, [
         { name: 'relay', rate, ...relayTarget(1) },
+        { name: 'relay, chart flags', rate, ...relayTarget(1, boundedRelay) },
         { name: 'imc', rate, ...imcTarget([`/${ns}/fan1`]) },
       ]);
-      open.push({ rate, relay: r, imc: d });
+      open.push({ rate, relay: r, boundedRelay: b, imc: d });
     }
     const scale = [];
     for (const count of CHANNEL_COUNTS) {
@@ -182,18 +190,22 @@ async function main() {
       console.log(
         `${label.padStart(11)}  ${target.padEnd(14)}  ${fmt(r.eventsPerSec).padStart(8)}  ${fmt(r.p50, 2).padStart(7)}  ${fmt(r.p99, 2).padStart(7)}  ${fmt(cpu(r), 3).padStart(12)}  ${r.errors}`,
       );
-    for (const { fanout, relay: r, imc: d } of closed) {
-      line(`fan-out ${fanout}`, 'node relay', r);
-      line(`fan-out ${fanout}`, 'imc-dispatcher', d);
-      console.log(
-        `${`fan-out ${fanout}`.padStart(11)}  ratio imc/relay: throughput ${fmt(d.eventsPerSec / r.eventsPerSec, 2)}x, p50 ${fmt(d.p50 / r.p50, 2)}x, p99 ${fmt(d.p99 / r.p99, 2)}x, CPU/event ${fmt(cpu(d) / cpu(r), 2)}x`,
-      );
+    for (const { fanout, relay: r, boundedRelay: b, imc: d } of closed) {
+      const label = `fan-out ${fanout}`.padStart(11);
+      line(label, 'node relay', r);
+      line(label, 'relay, chart', b);
+      line(label, 'imc-dispatcher', d);
+      const ratios = (x) =>
+        `throughput ${fmt(d.eventsPerSec / x.eventsPerSec, 2)}x, p50 ${fmt(d.p50 / x.p50, 2)}x, p99 ${fmt(d.p99 / x.p99, 2)}x, CPU/event ${fmt(cpu(d) / cpu(x), 2)}x`;
+      console.log(`${label}  ratio imc/relay: ${ratios(r)}`);
+      console.log(`${label}  ratio imc/relay at the chart's flags: ${ratios(b)}`);
     }
     console.log('open loop (latency from the intended send time), fan-out 1');
     console.log('     ev/s  target          p50 ms   p99 ms  p99.9 ms  missed  errors');
-    for (const { rate, relay: r, imc: d } of open) {
+    for (const { rate, relay: r, boundedRelay: b, imc: d } of open) {
       for (const [target, x] of [
         ['node relay', r],
+        ['relay, chart', b],
         ['imc-dispatcher', d],
       ]) {
         console.log(
@@ -202,6 +214,9 @@ async function main() {
       }
       console.log(
         `${String(rate).padStart(9)}  ratio imc/relay: p50 ${fmt(d.p50 / r.p50, 2)}x, p99 ${fmt(d.p99 / r.p99, 2)}x${rate === OPEN_LOOP_RATE ? '' : ` (70 % of the dispatcher's closed-loop ${fmt(capacity)} ev/s)`}`,
+      );
+      console.log(
+        `${String(rate).padStart(9)}  ratio imc/relay at the chart's flags: p50 ${fmt(d.p50 / b.p50, 2)}x, p99 ${fmt(d.p99 / b.p99, 2)}x`,
       );
     }
     console.log('scale: the closed-loop load spread over N channels of fan-out 1');
@@ -212,7 +227,7 @@ async function main() {
       );
     }
     console.log(
-      `imc-dispatcher RSS: idle ${mib(rssIdle)} (${channels.length} channels loaded), after the load ${mib(rssAfter)}`,
+      `imc-dispatcher RSS: idle ${mib(rssIdle)} (${channels.length} channels loaded), after the load ${mib(rssAfter)}; relay after the load ${mib(rssOfPid(relay.pid))}, at the chart's flags (${boundedRelay.nodeFlags.join(' ')}) ${mib(rssOfPid(boundedRelay.pid))}`,
     );
     writeResult('imc-dispatcher', { closed, open, scale, rssIdle, rssAfter });
   } finally {

@@ -79,19 +79,22 @@ const chart = chartEnvironment(
   { namespace: 'knative-eventing', podName: (app) => app },
 );
 
-/**
- * One of this repo's built apps (apps/<name>/dist/main.js) as a child process, with its
- * Deployment's Node flags and allocator settings (MALLOC_*); the bench gives the rest.
- */
-export function spawnApp(name, env, label = name) {
+/** The Node flags and allocator settings (MALLOC_*) of an app's Deployment. */
+function chartRuntime(name) {
   const nodeFlags = chart.nodeFlags[name];
   if (nodeFlags === undefined) throw new Error(`the chart renders no Deployment ${name}`);
   const allocator = Object.entries(chart.apps[name] ?? {}).filter(([k]) => k.startsWith('MALLOC_'));
+  return { nodeFlags, env: Object.fromEntries(allocator) };
+}
+
+/**
+ * One of this repo's built apps (apps/<name>/dist/main.js) as a child process, with its
+ * Deployment's Node flags and allocator settings; the bench gives the rest.
+ */
+export function spawnApp(name, env, label = name) {
+  const { nodeFlags, env: allocator } = chartRuntime(name);
   const main = join(repo, 'apps', name, 'dist/main.js');
-  return spawnNode([...nodeFlags, ...profileArgs(label), main], {
-    ...Object.fromEntries(allocator),
-    ...env,
-  });
+  return spawnNode([...nodeFlags, ...profileArgs(label), main], { ...allocator, ...env });
 }
 
 export function stopChildren() {
@@ -100,15 +103,30 @@ export function stopChildren() {
 
 /**
  * `count` event sinks (lib/sinks.mjs) and the relay in front of them (lib/relay.mjs): the
- * baseline every bench measures next to its path. Returns the sinks' ports and the relay.
+ * baseline every bench measures next to its path. Returns the sinks' ports and two relays:
+ * `relay` runs with V8's defaults (the baseline the goals are set against); `boundedRelay`
+ * with the Node flags and allocator settings the chart gives the data plane. With many
+ * requests in flight those flags cost any Node process throughput (what survives two
+ * scavenges of a small young generation is promoted), so the ratio to `boundedRelay` is
+ * what the app's own code costs, and the ratio between the two relays what the bound costs.
  */
 export async function startRelayAndSinks(count) {
   const bench = join(repo, 'bench');
   const sinks = spawnNode([join(bench, 'lib/sinks.mjs'), String(count)]);
   const { ports } = await firstJson(sinks.lines, (e) => Array.isArray(e.ports));
-  const relay = spawnNode([join(bench, 'lib/relay.mjs'), JSON.stringify(ports)]);
-  const { port } = await firstJson(relay.lines, (e) => typeof e.port === 'number');
-  return { sinkPorts: ports, relay: { pid: relay.child.pid, origin: `http://127.0.0.1:${port}` } };
+  const startRelay = async ({ nodeFlags, env }) => {
+    const relay = spawnNode(
+      [...nodeFlags, join(bench, 'lib/relay.mjs'), JSON.stringify(ports)],
+      env,
+    );
+    const { port } = await firstJson(relay.lines, (e) => typeof e.port === 'number');
+    return { pid: relay.child.pid, origin: `http://127.0.0.1:${port}`, nodeFlags };
+  };
+  return {
+    sinkPorts: ports,
+    relay: await startRelay({ nodeFlags: [], env: {} }),
+    boundedRelay: await startRelay(chartRuntime('imc-dispatcher')),
+  };
 }
 
 /** The first stdout line of a child that parses as JSON and matches. */
