@@ -11,6 +11,13 @@ echo "[test] 1/3 local control plane"
 bash test/cluster/up.sh
 # shellcheck source=/dev/null
 source .local/env
+# The CRDs, before any suite: the apps' start-up tests watch Knative's kinds and are only
+# ready once their informers sync, which needs the kinds to exist. Integration suites
+# install them too, so without this a start-up test passed only after one of them ran.
+crd_args=()
+for crd in deploy/300-*.yaml; do crd_args+=(-f "$crd"); done
+kubectl apply --server-side --force-conflicts --field-manager=knative-ts-tests "${crd_args[@]}" >/dev/null
+kubectl wait --for=condition=Established --timeout=60s "${crd_args[@]}" >/dev/null
 
 echo "[test] 2/3 build, typecheck, lint, format check"
 npx turbo run build typecheck lint format:check --output-logs=errors-only
