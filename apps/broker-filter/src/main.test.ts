@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startAppProcess, type AppProcess } from '@knative-ts/runtime/testing';
+import { readinessOf, startAppProcess, type AppProcess } from '@knative-ts/runtime/testing';
 
 // Runs the built app, as a container would: `node dist/main.js`. It watches the API server,
 // so it needs the local control plane's kubeconfig (npm test sources .local/env).
@@ -12,17 +12,6 @@ function kubeconfig(): string {
   const line = /^export KUBECONFIG="([^"]+)"$/m.exec(readFileSync(envFile, 'utf8'));
   if (!line?.[1]) throw new Error(`KUBECONFIG is not set and ${envFile} does not define it`);
   return line[1];
-}
-
-async function status(url: string, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 0;
-  while (Date.now() < deadline) {
-    last = (await fetch(url)).status;
-    if (last === 200) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return last;
 }
 
 describe('main', () => {
@@ -47,7 +36,7 @@ describe('main', () => {
   });
 
   it('becomes ready once its informer has synced', async () => {
-    expect(await status(`http://127.0.0.1:${app.port}/readyz`, 10_000)).toBe(200);
+    expect(await readinessOf(app.port, 10_000)).toBe(200);
   }, 15_000);
 
   it('exits 0 within 5 s of SIGTERM', async () => {

@@ -3,3 +3,4 @@ export {
   type AppProcess,
   type StartAppProcessOptions,
 } from './start-app-process.js';
+export { readinessOf } from './readiness.js';
