@@ -1,7 +1,8 @@
-/* global clearTimeout, console, fetch, performance, process, setTimeout */
+/* global console, fetch, performance, process */
 // Benchmark: the JetStream channel (natss-channel-dispatcher, built dist/main.js as its own
-// process, against the local control plane's NATS JetStream, file storage) at fan-out 1
-// and 4 with 1 KiB events, next to the raw Node relay measured in the same run.
+// process with its Deployment's Node flags, against the local control plane's NATS
+// JetStream, file storage) at fan-out 1 and 4 with 1 KiB events, next to the raw Node relay
+// measured in the same run.
 //
 // Two figures per run, because a durable channel answers before it delivers: ingress
 // (202 = JetStream stored the event; events/s and p50/p99 of that answer) and end to end
@@ -11,76 +12,33 @@
 //
 // Like the IMC bench it writes the channels with spec.subscribers directly (no controller)
 // and creates their streams itself; the dispatcher makes the durable consumers.
-import { execFileSync, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { createKubeClient, isNotFound, loadKubeConfig } from '@knative-ts/kube';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import {
+  firstJson,
+  fmt,
+  freePort,
+  mib,
+  repo,
+  rssBytes,
+  spawnApp,
+  spawnNode,
+  startRelayAndSinks,
+  stopChildren,
+  until,
+  writeResult,
+} from './lib/harness.mjs';
 import { load } from './lib/load.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..');
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5000);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const FANOUTS = [1, 4];
 const v1alpha1 = 'messaging.knative.dev/v1alpha1';
 
-const children = [];
-function spawnJson(args, env = {}) {
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  return { child, lines: createInterface({ input: child.stdout }) };
-}
-
-function firstJson(lines, match) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('child did not report in 20 s')), 20_000);
-    lines.on('line', (line) => {
-      let entry;
-      try {
-        entry = JSON.parse(line);
-      } catch {
-        return;
-      }
-      if (match(entry)) {
-        clearTimeout(timer);
-        resolve(entry);
-      }
-    });
-  });
-}
-
-async function freePort() {
-  const srv = createServer();
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address();
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
-async function until(what, check, timeoutMs = 30_000, everyMs = 200) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-async function rss(adminPort) {
-  const text = await (await fetch(`http://127.0.0.1:${adminPort}/metrics`)).text();
-  const m = /^process_resident_memory_bytes (\S+)$/m.exec(text);
-  return m ? Number(m[1]) : NaN;
-}
-
-const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 const streamOf = (ns, name) => `KN_${ns}__${name}`.toUpperCase().replace(/-/g, '_');
 
 async function main() {
@@ -106,11 +64,11 @@ async function main() {
   const ns = `bench-js-${Date.now().toString(36)}`;
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   try {
-    const relaySinks = spawnJson([join(here, 'lib/sinks.mjs'), String(Math.max(...FANOUTS))]);
-    const { ports: relayPorts } = await firstJson(relaySinks.lines, (e) => Array.isArray(e.ports));
-    const relay = spawnJson([join(here, 'lib/relay.mjs'), JSON.stringify(relayPorts)]);
-    const { port: relayPort } = await firstJson(relay.lines, (e) => typeof e.port === 'number');
-    const timed = spawnJson([join(here, 'lib/timed-sinks.mjs'), String(Math.max(...FANOUTS))]);
+    const { relay } = await startRelayAndSinks(Math.max(...FANOUTS));
+    const timed = spawnNode([
+      join(repo, 'bench/lib/timed-sinks.mjs'),
+      String(Math.max(...FANOUTS)),
+    ]);
     const { ports, control } = await firstJson(timed.lines, (e) => Array.isArray(e.ports));
     const stats = async (reset = false) =>
       (await fetch(`http://127.0.0.1:${control}/`, { method: reset ? 'POST' : 'GET' })).json();
@@ -140,7 +98,7 @@ async function main() {
     }
     const httpPort = await freePort();
     const adminPort = await freePort();
-    spawnJson([join(repo, 'apps/natss-channel-dispatcher/dist/main.js')], {
+    spawnApp('natss-channel-dispatcher', {
       KUBECONFIG: kubeconfig,
       NATS_URL: natsUrl,
       HTTP_PORT: String(httpPort),
@@ -167,7 +125,7 @@ async function main() {
     for (const n of FANOUTS) {
       const common = { concurrency: CONCURRENCY, durationMs: DURATION_MS, warmupMs: WARMUP_MS };
       const relayResult = await load({
-        origin: `http://127.0.0.1:${relayPort}`,
+        origin: relay.origin,
         path: `/${n}`,
         ...common,
       });
@@ -196,7 +154,7 @@ async function main() {
         deliveredPerSec: want / (drainedMs / 1000),
       });
     }
-    const memory = await rss(adminPort);
+    const memory = await rssBytes(adminPort);
 
     console.log(
       `JetStream channel benchmark: 1 KiB binary events, ${CONCURRENCY} concurrent senders, ${DURATION_MS} ms per run (+${WARMUP_MS} ms warm-up), loopback, file storage`,
@@ -214,9 +172,10 @@ async function main() {
         `${String(n).padStart(7)}  ratio jetstream/relay: ingress throughput ${fmt(d.eventsPerSec / r.eventsPerSec, 2)}x, p50 ${fmt(d.p50 / r.p50, 2)}x, p99 ${fmt(d.p99 / r.p99, 2)}x; delivered events/s ${fmt(deliveredPerSec / n / r.eventsPerSec, 2)}x, end-to-end p50 ${fmt(e2e.p50 / r.p50, 2)}x, p99 ${fmt(e2e.p99 / r.p99, 2)}x`,
       );
     }
-    console.log(`RSS after the runs: natss-channel-dispatcher ${fmt(memory / 2 ** 20)} MiB`);
+    console.log(`RSS after the runs: natss-channel-dispatcher ${mib(memory)}`);
+    writeResult('jetstream', { rows, memory });
   } finally {
-    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+    stopChildren();
     for (const n of FANOUTS)
       await jsm.streams.delete(streamOf(ns, `fan${n}`)).catch(() => undefined);
     await nc.drain();

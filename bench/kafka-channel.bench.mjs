@@ -1,9 +1,9 @@
-/* global clearInterval, clearTimeout, console, fetch, process, setInterval, setTimeout */
+/* global clearInterval, console, fetch, process, setInterval, setTimeout */
 // Benchmark: KafkaChannel end to end, from the sender's POST to the subscriber, through
-// kafka-channel-dispatcher (its built dist/main.js as its own process) and the real Kafka
-// of the local control plane (npm run cluster:up), at fan-out 1 and 4 with 1 KiB events
-// and an idempotent producer with acks=all; next to the raw Node relay measured in the
-// same run on the same machine.
+// kafka-channel-dispatcher (its built dist/main.js as its own process, with its
+// Deployment's Node flags) and the real Kafka of the local control plane (npm run
+// cluster:up), at fan-out 1 and 4 with 1 KiB events and an idempotent producer with
+// acks=all; next to the raw Node relay measured in the same run on the same machine.
 //
 // The bench plays the controller's part itself (no controller needed): it creates each
 // topic, writes the KafkaChannel with spec.subscribers and marks its TopicReady. The
@@ -14,18 +14,25 @@
 // its ordered consumer delivers about 10 events/s per partition while the senders store
 // hundreds per second; the dispatcher's RSS is sampled while the backlog grows. It must
 // stay flat however long the backlog: fetches are bounded in bytes, deliveries in number.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createKubeClient, isNotFound, loadKubeConfig } from '@knative-ts/kube';
 import { Kafka, logLevel } from 'kafkajs';
+import {
+  firstJson,
+  fmt,
+  freePort,
+  repo,
+  rssBytes,
+  spawnApp,
+  spawnNode,
+  stopChildren,
+  until,
+  writeResult,
+} from './lib/harness.mjs';
 import { load } from './lib/load.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..');
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5000);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -35,58 +42,7 @@ const LAG_MS = Number(process.env.BENCH_KAFKA_LAG_MS ?? 15_000);
 const SLOW_SINK_MS = 100;
 const KC = 'messaging.knative.dev/v1beta1';
 
-const children = [];
-function spawnJson(args, env = {}) {
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  return { child, lines: createInterface({ input: child.stdout }) };
-}
-
-function firstJson(lines, match) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('child did not report in 30 s')), 30_000);
-    lines.on('line', (line) => {
-      let entry;
-      try {
-        entry = JSON.parse(line);
-      } catch {
-        return; // not a JSON line (e.g. a Node warning)
-      }
-      if (match(entry)) {
-        clearTimeout(timer);
-        resolve(entry);
-      }
-    });
-  });
-}
-
-async function freePort() {
-  const srv = createServer();
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address();
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
-async function until(what, check, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
-
-async function rssMiB(adminPort) {
-  const text = await (await fetch(`http://127.0.0.1:${adminPort}/metrics`)).text();
-  const m = /^process_resident_memory_bytes (\S+)$/m.exec(text);
-  return m ? Number(m[1]) / 1024 / 1024 : NaN;
-}
+const rssMiB = async (adminPort) => (await rssBytes(adminPort)) / 2 ** 20;
 
 async function main() {
   const kubeconfig = process.env.KUBECONFIG ?? join(repo, '.local/kubeconfig');
@@ -119,8 +75,8 @@ async function main() {
   );
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   try {
-    const sinks = spawnJson([
-      join(here, 'lib/timed-sinks-stats.mjs'),
+    const sinks = spawnNode([
+      join(repo, 'bench/lib/timed-sinks-stats.mjs'),
       String(Math.max(...FANOUTS)),
     ]);
     const { ports } = await firstJson(sinks.lines, (e) => Array.isArray(e.ports));
@@ -141,7 +97,7 @@ async function main() {
       );
     });
     await new Promise((r) => slowSink.listen(0, '127.0.0.1', r));
-    const relay = spawnJson([join(here, 'lib/relay.mjs'), JSON.stringify(ports)]);
+    const relay = spawnNode([join(repo, 'bench/lib/relay.mjs'), JSON.stringify(ports)]);
     const { port: relayPort } = await firstJson(relay.lines, (e) => typeof e.port === 'number');
 
     await admin.createTopics({
@@ -189,7 +145,7 @@ async function main() {
       });
     }
     const httpPort = await freePort();
-    const dispatcher = spawnJson([join(repo, 'apps/kafka-channel-dispatcher/dist/main.js')], {
+    const dispatcher = spawnApp('kafka-channel-dispatcher', {
       KUBECONFIG: kubeconfig,
       KAFKA_BROKERS: brokers.join(','),
       HTTP_PORT: String(httpPort),
@@ -199,6 +155,7 @@ async function main() {
     const { port: adminPort } = await firstJson(
       dispatcher.lines,
       (e) => e.msg === 'admin server listening',
+      30_000,
     );
     dispatcher.lines.on('line', () => {}); // keep draining its log
     const origin = `http://127.0.0.1:${httpPort}`;
@@ -303,8 +260,9 @@ async function main() {
         `${lag.accepted} stored in ${LAG_MS} ms, ${lag.delivered} delivered, backlog ${lag.accepted - lag.delivered} events; ` +
         `dispatcher RSS ${fmt(lag.before)} MiB before, peak ${fmt(lag.peak)} MiB, ${fmt(lag.after)} MiB at the end`,
     );
+    writeResult('kafka-channel', { rows, lag });
   } finally {
-    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+    stopChildren();
     await client.delete({ apiVersion: 'v1', kind: 'Namespace', name: ns }).catch((err) => {
       if (!isNotFound(err)) throw err;
     });
