@@ -1,17 +1,10 @@
 import type { KubeObject } from '@knative-ts/kube';
-import { Controller } from '@knative-ts/reconciler';
+import { Controller, type Informer } from '@knative-ts/reconciler';
 import { MessagingV1alpha1, type JetStreamChannelKind, type NatssChannel } from '@knative-ts/types';
 import { Component, trackedDependencies, type ControllerDeps } from '../deps.js';
 import type { StreamStore } from './jetstream-streams.js';
 import { JetStreamChannelReconciler } from './reconciler.js';
 import { DispatcherName } from './resources/make-channel-service.js';
-
-// Both kinds by name; `satisfies` fails the build when a kind is added to
-// JetStreamChannelKind and not here, so no JetStream channel CRD goes unreconciled.
-const ReconciledKinds = Object.keys({
-  NatssChannel: true,
-  NatsJetStreamChannel: true,
-} satisfies Record<JetStreamChannelKind, true>) as JetStreamChannelKind[];
 
 /**
  * One controller per JetStream channel kind (our NatssChannel and eventing-natss's
@@ -23,16 +16,30 @@ export function newJetStreamChannelControllers(
   deps: ControllerDeps,
   streams: StreamStore | undefined,
 ): Array<Controller<NatssChannel>> {
-  return ReconciledKinds.map((kind) => newController(deps, kind, streams));
+  const { informers } = deps;
+  return [
+    newController(
+      deps,
+      'NatssChannel',
+      informers.informerFor<NatssChannel>(MessagingV1alpha1, 'NatssChannel'),
+      streams,
+    ),
+    newController(
+      deps,
+      'NatsJetStreamChannel',
+      informers.informerFor<NatssChannel>(MessagingV1alpha1, 'NatsJetStreamChannel'),
+      streams,
+    ),
+  ];
 }
 
 function newController(
   deps: ControllerDeps,
   kind: JetStreamChannelKind,
+  informer: Informer<NatssChannel>,
   streams: StreamStore | undefined,
 ): Controller<NatssChannel> {
   const { client, informers, systemNamespace, clusterDomain, logger } = deps;
-  const informer = informers.informerFor<NatssChannel>(MessagingV1alpha1, kind);
   const { references, resolver } = trackedDependencies(deps, () => controller);
   const controller: Controller<NatssChannel> = new Controller({
     name: kind.toLowerCase(),
